@@ -1,0 +1,12 @@
+# Warning and sanitizer flags applied to every minga target through minga_setup_target().
+function(minga_setup_target target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+  if(MINGA_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(MINGA_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()

@@ -1,0 +1,32 @@
+#include <minga/protocol/errc.hpp>
+#include <minga/protocol/result.hpp>
+
+namespace minga {
+
+std::string_view to_string(errc e) noexcept {
+    switch (e) {
+        case errc::ok: return "ok";
+        case errc::bad_input: return "bad_input";
+        case errc::not_found: return "not_found";
+        case errc::conflict: return "conflict";
+        case errc::unauthorized: return "unauthorized";
+        case errc::forbidden: return "forbidden";
+        case errc::busy: return "busy";
+        case errc::unavailable: return "unavailable";
+        case errc::bad_frame: return "bad_frame";
+        case errc::too_large: return "too_large";
+        case errc::unsupported_version: return "unsupported_version";
+        case errc::internal: return "internal";
+        case errc::timeout: return "timeout";
+        case errc::expired: return "expired";
+    }
+    return "unknown";
+}
+
+std::string error::text(std::string_view lang) const {
+    const std::string& msg = (lang == "en") ? en : es;
+    if (field.empty()) return msg;
+    return field + ": " + msg;
+}
+
+}  // namespace minga
