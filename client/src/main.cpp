@@ -1,2 +1,7 @@
-#include <cstdio>
-int main() { std::puts("minga: not built yet"); return 1; }
+#include <minga/client/cli.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    return minga::client::run_cli(argc, argv, std::cout, std::cerr);
+}

@@ -1,0 +1,84 @@
+#include <minga/client/cli.hpp>
+#include <minga/client/version.hpp>
+
+#include "commands.hpp"
+
+#include <cstdlib>
+#include <ostream>
+
+namespace minga::client {
+
+namespace {
+
+std::string default_data_dir() {
+    if (const char* d = std::getenv("MINGA_DATA"); d && *d) return d;
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::string(home) + "/.local/share/minga";
+    return "minga-data";
+}
+
+std::string default_lang() {
+    if (const char* l = std::getenv("MINGA_LANG"); l && std::string_view(l) == "en") return "en";
+    return "es";
+}
+
+}  // namespace
+
+std::optional<replica> open_replica(printer& p, const global_options& g, int& code) {
+    auto r = replica::open(g.data_dir);
+    if (!r) {
+        code = p.fail(r.err());
+        return std::nullopt;
+    }
+    return std::move(*r);
+}
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    cmd_env env;
+    env.g.data_dir = default_data_dir();
+    env.g.lang = default_lang();
+
+    CLI::App app{"minga: registro sin conexión de la cooperación internacional de su GAD"};
+    app.fallthrough();
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string(version()));
+    app.add_option("--data", env.g.data_dir, "carpeta de la réplica local (o MINGA_DATA)");
+    app.add_flag("--json", env.g.json, "salida como un documento JSON");
+    app.add_option("--lang", env.g.lang, "idioma de los mensajes: es (predeterminado) o en")
+        ->check(CLI::IsMember({"es", "en"}));
+
+    register_entity_commands(app, env);
+    register_offline_commands(app, env);  // adds `offer search` to the entity's noun
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        out << app.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion&) {
+        out << version() << '\n';
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        err << (env.g.lang == "en" ? "usage error: " : "error de uso: ") << e.what() << '\n'
+            << (env.g.lang == "en" ? "see `minga --help`" : "vea `minga --help`") << '\n';
+        return static_cast<int>(exit_code::bad_input);
+    }
+    printer p(env.g, out, err);
+    if (!env.action) {
+        out << app.help();
+        return static_cast<int>(exit_code::bad_input);
+    }
+    try {
+        return env.action(p);
+    } catch (const sql::sql_error& e) {
+        // A storage failure is not the user's input: say what broke and where.
+        return p.fail(make_error(errc::internal, "--data",
+                                 std::string("fallo de la base de datos local: ") + e.what(),
+                                 std::string("local database failure: ") + e.what()));
+    }
+}
+
+}  // namespace minga::client

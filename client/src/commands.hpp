@@ -1,0 +1,24 @@
+#pragma once
+// Registration of the client's subcommands. Each registers its options on the CLI11 app and,
+// when chosen, sets `env.action` to the function that runs it.
+#include "output.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+
+namespace minga::client {
+
+struct cmd_env {
+    global_options g;
+    std::function<int(printer&)> action;
+};
+
+void register_entity_commands(CLI::App& app, cmd_env& env);
+void register_offline_commands(CLI::App& app, cmd_env& env);
+
+/// Opens the replica in the data folder, or prints why not and returns nullopt with `code` set.
+[[nodiscard]] std::optional<replica> open_replica(printer& p, const global_options& g, int& code);
+
+}  // namespace minga::client

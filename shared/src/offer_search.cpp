@@ -1,0 +1,62 @@
+#include <minga/shared/offer_search.hpp>
+
+#include <cctype>
+
+namespace minga {
+
+namespace {
+
+/// Turns free text into an FTS5 query where each word is a quoted prefix term, so that no
+/// character typed by a person is read as FTS5 syntax.
+std::string to_fts_query(std::string_view text) {
+    std::string q;
+    std::string word;
+    auto flush = [&] {
+        if (word.empty()) return;
+        if (!q.empty()) q += ' ';
+        q += '"';
+        for (char c : word) q += (c == '"') ? std::string("\"\"") : std::string(1, c);
+        q += "\"*";
+        word.clear();
+    };
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        bool sep = u < 0x80 && !std::isalnum(u);
+        if (sep) flush();
+        else word += c;
+    }
+    flush();
+    return q;
+}
+
+}  // namespace
+
+std::vector<offer_hit> search_offers(replica& r, std::string_view text, std::size_t limit) {
+    std::vector<offer_hit> hits;
+    std::string q = to_fts_query(text);
+    if (q.empty()) return hits;
+    auto s = r.conn().prepare(
+        "SELECT o.id, o.title, coalesce(org.name, ''), o.modality, coalesce(o.closes_on, ''), "
+        "o.status FROM offer_fts f JOIN offer o ON o.id = f.offer_id "
+        "LEFT JOIN organisation org ON org.id = o.cooperant_id "
+        "WHERE offer_fts MATCH ?1 AND o.deleted = 0 ORDER BY bm25(offer_fts) LIMIT ?2");
+    s.bind(1, q).bind(2, static_cast<std::int64_t>(limit));
+    while (s.step())
+        hits.push_back({s.get_text(0), s.get_text(1), s.get_text(2), s.get_text(3), s.get_text(4),
+                        s.get_text(5)});
+    return hits;
+}
+
+void index_offer(sql::db& db, std::string_view offer_id) {
+    auto del = db.prepare("DELETE FROM offer_fts WHERE offer_id = ?1");
+    del.bind(1, offer_id).exec();
+    auto ins = db.prepare(
+        "INSERT INTO offer_fts(offer_id, title, summary, requirements, cooperant) "
+        "SELECT o.id, o.title, coalesce(o.summary, ''), coalesce(o.requirements, ''), "
+        "coalesce(org.name, '') || ' ' || coalesce(org.acronym, '') "
+        "FROM offer o LEFT JOIN organisation org ON org.id = o.cooperant_id "
+        "WHERE o.id = ?1 AND o.deleted = 0");
+    ins.bind(1, offer_id).exec();
+}
+
+}  // namespace minga

@@ -1,0 +1,132 @@
+#include <minga/shared/ids.hpp>
+#include <minga/shared/migrate.hpp>
+#include <minga/shared/reference_data.hpp>
+#include <minga/shared/replica.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <system_error>
+
+namespace minga {
+
+namespace fs = std::filesystem;
+
+replica::replica(std::unique_ptr<sql::db> db)
+    : db_(std::move(db)), log_(std::make_unique<change_log>(*db_)) {}
+
+result<replica> replica::create(const fs::path& dir, std::string_view gad,
+                                const fs::path& data_dir) {
+    std::error_code ec;
+    if (fs::exists(dir / file_name, ec)) {
+        return make_error(errc::conflict, "--data",
+                          "ya existe una réplica en " + dir.string() + "; use otra carpeta",
+                          "a replica already exists in " + dir.string() + "; use another folder");
+    }
+    fs::create_directories(dir, ec);
+    if (ec) {
+        return make_error(errc::bad_input, "--data",
+                          "no se puede crear la carpeta " + dir.string() + ": " + ec.message(),
+                          "cannot create the folder " + dir.string() + ": " + ec.message());
+    }
+    // Build the replica in a temporary file and rename it into place, so a failed init
+    // (bad GAD code, missing reference data) leaves nothing behind.
+    fs::path tmp = dir / (std::string(file_name) + ".init");
+    fs::remove(tmp, ec);
+    // The connection lives only inside build(), so the file is closed before the rename.
+    auto build = [&]() -> status {
+        auto db = std::make_unique<sql::db>(tmp.string(), sql::open_options{.wal = false});
+        auto v = migrate(*db);
+        if (!v) return std::move(v).err();
+        {
+            sql::transaction tx(*db);
+            auto loaded = load_reference_data(tx, data_dir);
+            if (!loaded) return std::move(loaded).err();
+            auto s = db->prepare("SELECT level FROM gad WHERE code = ?1 AND deleted = 0");
+            s.bind(1, gad);
+            if (!s.step()) {
+                return make_error(errc::bad_input, "--gad",
+                                  "GAD desconocido: '" + std::string(gad) +
+                                      "'; use el código INEC del GAD (provincia 2 dígitos, cantón 4, "
+                                      "parroquia rural 6; p. ej. 170150)",
+                                  "unknown GAD: '" + std::string(gad) +
+                                      "'; use the GAD's INEC code (province 2 digits, canton 4, "
+                                      "rural parish 6; e.g. 170150)");
+            }
+            auto put = db->prepare("INSERT INTO replica_meta(key, value) VALUES (?1, ?2)");
+            put.bind(1, "device_id").bind(2, new_uuid_v7()).exec();
+            put.reset();
+            put.bind(1, "gads").bind(2, gad).exec();
+            put.reset();
+            put.bind(1, "created_at").bind(2, std::to_string(system_ms())).exec();
+            tx.commit();
+        }
+        return {};
+    };
+    if (auto built = build(); !built) {
+        fs::remove(tmp, ec);
+        return std::move(built).err();
+    }
+    fs::rename(tmp, dir / file_name, ec);
+    if (ec) {
+        return make_error(errc::internal, "--data", "no se pudo crear la réplica: " + ec.message(),
+                          "could not create the replica: " + ec.message());
+    }
+    return open(dir);
+}
+
+result<replica> replica::open(const fs::path& dir) {
+    fs::path file = dir / file_name;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        return make_error(errc::not_found, "--data",
+                          "no hay réplica en " + dir.string() +
+                              "; cree una con `minga init --gad CÓDIGO`",
+                          "no replica in " + dir.string() + "; create one with `minga init --gad CODE`");
+    }
+    auto db = std::make_unique<sql::db>(file.string(), sql::open_options{.create = false});
+    auto v = migrate(*db);
+    if (!v) return std::move(v).err();
+    replica r(std::move(db));
+    r.load_identity();
+    return r;
+}
+
+void replica::load_identity() {
+    device_id_ = meta("device_id").value_or("");
+    gads_.clear();
+    std::stringstream ss(meta("gads").value_or(""));
+    for (std::string g; std::getline(ss, g, ',');)
+        if (!g.empty()) gads_.push_back(g);
+    if (device_id_.empty() || gads_.empty())
+        throw std::runtime_error("replica: identity missing from replica_meta (corrupt store)");
+    if (auto last = meta("hlc_last")) clock_.observe(std::stoull(*last));
+    if (auto off = meta("clock_offset_ms")) clock_.set_offset_ms(std::stoll(*off));
+}
+
+bool replica::in_scope(std::string_view gad) const noexcept {
+    return std::find(gads_.begin(), gads_.end(), gad) != gads_.end();
+}
+
+std::optional<std::string> replica::meta(std::string_view key) {
+    auto& s = db_->cached("SELECT value FROM replica_meta WHERE key = ?1");
+    sql::reset_guard g(s);
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.get_text(0);
+}
+
+void replica::set_meta(sql::transaction& tx, std::string_view key, std::string_view value) {
+    (void)tx;
+    auto& s = db_->cached(
+        "INSERT INTO replica_meta(key, value) VALUES (?1, ?2) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    sql::reset_guard g(s);
+    s.bind(1, key).bind(2, value).exec();
+}
+
+void replica::commit(sql::transaction& tx) {
+    set_meta(tx, "hlc_last", std::to_string(clock_.last()));
+    tx.commit();
+}
+
+}  // namespace minga
