@@ -68,22 +68,38 @@ field_list decode_fields(const sql::blob& bytes) {
 }
 
 void change_log::upsert(sql::transaction& tx, std::string_view table, std::string_view id,
-                        std::string_view owner_gad, const field_list& fields, hlc_t stamp) {
+                        std::string_view owner_gad, const field_list& fields, hlc_t stamp,
+                        row_state state) {
     (void)tx;  // proof that a transaction is open
-    std::string sql = "INSERT INTO ";
-    sql.append(table).append("(id, owner_gad, hlc");
-    for (const auto& f : fields) sql.append(", ").append(f.first);
-    sql.append(") VALUES (?1, ?2, ?3");
-    for (std::size_t i = 0; i < fields.size(); ++i) sql.append(", ?").append(std::to_string(i + 4));
-    sql.append(") ON CONFLICT(id) DO UPDATE SET hlc = excluded.hlc, deleted = 0");
-    for (const auto& f : fields) sql.append(", ").append(f.first).append(" = excluded.").append(f.first);
-
-    auto& s = db_.cached(sql);
-    sql::reset_guard g(s);
-    s.bind(1, id).bind(2, owner_gad).bind(3, static_cast<std::int64_t>(stamp));
-    int i = 4;
-    for (const auto& f : fields) s.bind(i++, f.second);
-    s.exec();
+    // SQLite checks NOT NULL on the candidate row of an INSERT ... ON CONFLICT before it sees
+    // the conflict, so a partial update must be an UPDATE; an insert must carry every column.
+    bool updated = false;
+    if (state != row_state::fresh) {
+        std::string sql = "UPDATE ";
+        sql.append(table).append(" SET hlc = ?2, deleted = 0");
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            sql.append(", ").append(fields[i].first).append(" = ?").append(std::to_string(i + 3));
+        sql.append(" WHERE id = ?1");
+        auto& s = db_.cached(sql);
+        sql::reset_guard g(s);
+        s.bind(1, id).bind(2, static_cast<std::int64_t>(stamp));
+        for (std::size_t i = 0; i < fields.size(); ++i) s.bind(static_cast<int>(i + 3), fields[i].second);
+        s.exec();
+        updated = db_.changes() > 0;
+    }
+    if (!updated) {
+        std::string sql = "INSERT INTO ";
+        sql.append(table).append("(id, owner_gad, hlc");
+        for (const auto& f : fields) sql.append(", ").append(f.first);
+        sql.append(") VALUES (?1, ?2, ?3");
+        for (std::size_t i = 0; i < fields.size(); ++i) sql.append(", ?").append(std::to_string(i + 4));
+        sql.append(")");
+        auto& s = db_.cached(sql);
+        sql::reset_guard g(s);
+        s.bind(1, id).bind(2, owner_gad).bind(3, static_cast<std::int64_t>(stamp));
+        for (std::size_t i = 0; i < fields.size(); ++i) s.bind(static_cast<int>(i + 4), fields[i].second);
+        s.exec();
+    }
     append(table, id, change_op::upsert, owner_gad, fields, stamp);
 }
 
@@ -102,12 +118,14 @@ void change_log::remove(sql::transaction& tx, std::string_view table, std::strin
 void change_log::append(std::string_view table, std::string_view id, change_op op,
                         std::string_view owner_gad, const field_list& fields, hlc_t stamp) {
     auto& s = db_.cached(
-        "INSERT INTO outbox(tbl, row_id, op, hlc, owner_gad, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO outbox(tbl, row_id, op, hlc, owner_gad, fields, base) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     sql::reset_guard g(s);
     auto payload = encode_fields(fields);
     s.bind(1, table).bind(2, id).bind(3, static_cast<std::int64_t>(op));
     s.bind(4, static_cast<std::int64_t>(stamp)).bind(5, owner_gad);
     s.bind(6, std::span<const std::uint8_t>(payload));
+    s.bind(7, static_cast<std::int64_t>(base_));
     s.exec();
 }
 
@@ -120,7 +138,7 @@ std::int64_t change_log::pending_count() {
 
 std::vector<outbox_entry> change_log::pending(std::int64_t after, std::size_t limit) {
     auto& s = db_.cached(
-        "SELECT seq, tbl, row_id, op, hlc, owner_gad, fields FROM outbox WHERE seq > ?1 "
+        "SELECT seq, tbl, row_id, op, hlc, owner_gad, fields, base FROM outbox WHERE seq > ?1 "
         "ORDER BY seq LIMIT ?2");
     sql::reset_guard g(s);
     s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
@@ -134,6 +152,7 @@ std::vector<outbox_entry> change_log::pending(std::int64_t after, std::size_t li
         e.hlc = static_cast<hlc_t>(s.get_int(4));
         e.owner_gad = s.get_text(5);
         e.fields = decode_fields(s.get_blob(6));
+        e.base = static_cast<std::uint64_t>(s.get_int(7));
         out.push_back(std::move(e));
     }
     return out;
@@ -144,6 +163,25 @@ void change_log::acknowledge(sql::transaction& tx, std::int64_t seq) {
     auto& s = db_.cached("DELETE FROM outbox WHERE seq <= ?1");
     sql::reset_guard g(s);
     s.bind(1, seq).exec();
+}
+
+void change_log::rebase(sql::transaction& tx, std::int64_t delta_ms) {
+    (void)tx;
+    auto& s = db_.cached("UPDATE outbox SET hlc = max(1, hlc + ?1)");
+    sql::reset_guard g(s);
+    s.bind(1, delta_ms * 65536).exec();
+}
+
+std::vector<std::string> change_log::pending_fields(std::string_view table, std::string_view row_id) {
+    auto& s = db_.cached("SELECT op, fields FROM outbox WHERE tbl = ?1 AND row_id = ?2");
+    sql::reset_guard g(s);
+    s.bind(1, table).bind(2, row_id);
+    std::vector<std::string> names;
+    while (s.step()) {
+        if (s.get_int(0) == static_cast<std::int64_t>(change_op::remove)) names.emplace_back("deleted");
+        for (auto& [k, v] : decode_fields(s.get_blob(1))) names.push_back(std::move(k));
+    }
+    return names;
 }
 
 }  // namespace minga

@@ -30,7 +30,8 @@ result<write_outcome> entity_service::add(sql::transaction& tx, const entity_spe
     hlc_t stamp = r_.clock().now();
     // The device that recorded an observation is part of the observation.
     if (e.table == "observation") checked->fields.emplace_back("device_id", r_.device_id());
-    r_.changes().upsert(tx, e.table, id, checked->owner_gad, checked->fields, stamp);
+    r_.changes().upsert(tx, e.table, id, checked->owner_gad, checked->fields, stamp,
+                        change_log::row_state::fresh);
     write_children(tx, id, checked->owner_gad, checked->children, stamp);
     return write_outcome{std::move(id), std::move(checked->warnings)};
 }

@@ -47,10 +47,10 @@ result<replica> replica::create(const fs::path& dir, std::string_view gad,
                 return make_error(errc::bad_input, "--gad",
                                   "GAD desconocido: '" + std::string(gad) +
                                       "'; use el código INEC del GAD (provincia 2 dígitos, cantón 4, "
-                                      "parroquia rural 6; p. ej. 170150)",
+                                      "parroquia rural 6; p. ej. 170151)",
                                   "unknown GAD: '" + std::string(gad) +
                                       "'; use the GAD's INEC code (province 2 digits, canton 4, "
-                                      "rural parish 6; e.g. 170150)");
+                                      "rural parish 6; e.g. 170151)");
             }
             auto put = db->prepare("INSERT INTO replica_meta(key, value) VALUES (?1, ?2)");
             put.bind(1, "device_id").bind(2, new_uuid_v7()).exec();
@@ -101,6 +101,17 @@ void replica::load_identity() {
         throw std::runtime_error("replica: identity missing from replica_meta (corrupt store)");
     if (auto last = meta("hlc_last")) clock_.observe(std::stoull(*last));
     if (auto off = meta("clock_offset_ms")) clock_.set_offset_ms(std::stoll(*off));
+    if (auto cursor = meta("pull_cursor")) log_->set_base(std::stoull(*cursor));
+}
+
+void replica::set_scope(sql::transaction& tx, const std::vector<std::string>& gads) {
+    std::vector<std::string> scope{gads_.front()};
+    for (const auto& g : gads)
+        if (std::find(scope.begin(), scope.end(), g) == scope.end()) scope.push_back(g);
+    std::string joined;
+    for (const auto& g : scope) joined += (joined.empty() ? "" : ",") + g;
+    set_meta(tx, "gads", joined);
+    gads_ = std::move(scope);
 }
 
 bool replica::in_scope(std::string_view gad) const noexcept {

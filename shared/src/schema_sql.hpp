@@ -9,7 +9,9 @@ struct migration {
     const char* sql;  ///< statements taking the database from version-1 to version
 };
 
-/// Every migration, in the order of the files' names (v1, v2, ...).
+/// Every replica migration, in version order (v1, v2, ...).
 const std::vector<migration>& all();
+/// Every central-store migration (central_v1, ...), applied after the replica ones on the server.
+const std::vector<migration>& central();
 
 }  // namespace minga::schema_sql

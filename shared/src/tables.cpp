@@ -6,7 +6,7 @@
 namespace minga {
 
 namespace {
-constexpr std::array<table_def, 19> tables = {{
+constexpr std::array<table_def, 20> tables = {{
     {"gad", ownership::catalogue},
     {"gad_membership", ownership::catalogue},
     {"organisation", ownership::catalogue},
@@ -26,6 +26,7 @@ constexpr std::array<table_def, 19> tables = {{
     {"reporting_period", ownership::gad},
     {"monitoring_report", ownership::gad},
     {"observation", ownership::gad},
+    {"conflict", ownership::gad},
 }};
 }  // namespace
 
@@ -37,6 +38,10 @@ std::optional<table_def> find_table(std::string_view name) noexcept {
     return std::nullopt;
 }
 
+std::string_view id_column(std::string_view table) noexcept {
+    return (table == "gad" || table == "indicator_def") ? "code" : "id";
+}
+
 std::vector<std::string> payload_columns(sql::db& db, std::string_view table) {
     std::vector<std::string> cols;
     // The table name comes from the compiled-in list, never from input.
@@ -44,7 +49,7 @@ std::vector<std::string> payload_columns(sql::db& db, std::string_view table) {
     s.bind(1, table);
     while (s.step()) {
         auto n = s.get_text(0);
-        if (n == "id" || n == "owner_gad" || n == "hlc" || n == "rev" || n == "deleted") continue;
+        if (n == id_column(table) || n == "owner_gad" || n == "hlc" || n == "rev" || n == "deleted") continue;
         cols.push_back(std::move(n));
     }
     return cols;

@@ -396,11 +396,14 @@ CREATE INDEX observation_indicator ON observation(indicator_id, observed_on);
 -- Every local write to a GAD-owned table appends here in the same transaction (store API).
 -- seq is the device sequence: AUTOINCREMENT so a number is never reused after acked entries
 -- are removed. op: 1 = upsert (fields = msgpack map of the columns written), 2 = delete.
+-- base tells the server what this device had seen, so it can tell concurrent edits apart.
 CREATE TABLE outbox (
   seq    INTEGER PRIMARY KEY AUTOINCREMENT,
   tbl    TEXT NOT NULL,
   row_id TEXT NOT NULL,
   op     INTEGER NOT NULL CHECK (op IN (1,2)),
-  hlc    INTEGER NOT NULL,
-  fields BLOB NOT NULL
+  hlc       INTEGER NOT NULL,
+  owner_gad TEXT NOT NULL,
+  base      INTEGER NOT NULL DEFAULT 0,  -- the pull cursor when the change was made
+  fields    BLOB NOT NULL
 ) STRICT;

@@ -33,6 +33,7 @@ struct outbox_entry {
     change_op op = change_op::upsert;
     hlc_t hlc = 0;
     std::string owner_gad;
+    std::uint64_t base = 0;  ///< the pull cursor when the change was made
     field_list fields;
 };
 
@@ -45,9 +46,17 @@ public:
     /// `db` must outlive this object; it is the store's own connection.
     explicit change_log(sql::db& db) : db_(db) {}
 
-    /// Inserts the row or updates the given columns, then queues the change.
+    /// What the caller knows about the row before an upsert.
+    enum class row_state : std::uint8_t {
+        fresh,   ///< a new id: insert directly (the fast path of a bulk import)
+        unknown  ///< may exist: update the given columns, or insert when absent
+    };
+
+    /// Inserts the row or updates the given columns (and clears a tombstone), then queues the
+    /// change. An insert must carry every NOT NULL column.
     void upsert(sql::transaction& tx, std::string_view table, std::string_view id,
-                std::string_view owner_gad, const field_list& fields, hlc_t stamp);
+                std::string_view owner_gad, const field_list& fields, hlc_t stamp,
+                row_state state = row_state::unknown);
     /// Marks the row deleted (a tombstone kept for sync) and queues the change.
     void remove(sql::transaction& tx, std::string_view table, std::string_view id,
                 std::string_view owner_gad, hlc_t stamp);
@@ -58,12 +67,20 @@ public:
     [[nodiscard]] std::vector<outbox_entry> pending(std::int64_t after, std::size_t limit);
     /// Forgets every change with seq <= `seq` (the server's cumulative ack).
     void acknowledge(sql::transaction& tx, std::int64_t seq);
+    /// Shifts the stamps of every pending change by `delta_ms` (clock correction).
+    void rebase(sql::transaction& tx, std::int64_t delta_ms);
+    /// The pull cursor recorded with each new change (what this device has seen).
+    void set_base(std::uint64_t cursor) noexcept { base_ = cursor; }
+    /// Column names with pending changes for one row (their local values must survive a pull).
+    [[nodiscard]] std::vector<std::string> pending_fields(std::string_view table,
+                                                          std::string_view row_id);
 
 private:
     void append(std::string_view table, std::string_view id, change_op op,
                 std::string_view owner_gad, const field_list& fields, hlc_t stamp);
 
     sql::db& db_;  // owned by the store, which owns this change_log too
+    std::uint64_t base_ = 0;
 };
 
 }  // namespace minga

@@ -35,6 +35,9 @@ public:
     void observe(hlc_t remote) noexcept;
 
     void set_offset_ms(std::int64_t off) noexcept { offset_ms_ = off; }
+    /// Shifts the clock by `delta_ms` in either direction: used when a device learns that its
+    /// wall clock was wrong and re-stamps its unsent changes by the same amount.
+    void rebase(std::int64_t delta_ms) noexcept;
     [[nodiscard]] std::int64_t offset_ms() const noexcept { return offset_ms_; }
     /// The corrected physical time in ms (wall clock + offset).
     [[nodiscard]] std::int64_t corrected_ms() const { return wall_() + offset_ms_; }

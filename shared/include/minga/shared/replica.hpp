@@ -43,6 +43,9 @@ public:
     [[nodiscard]] const std::vector<std::string>& gads() const noexcept { return gads_; }
     [[nodiscard]] bool in_scope(std::string_view gad) const noexcept;
 
+    /// Replaces the GAD scope (after enrolment); the replica's own GAD stays first.
+    void set_scope(sql::transaction& tx, const std::vector<std::string>& gads);
+
     [[nodiscard]] std::optional<std::string> meta(std::string_view key);
     void set_meta(sql::transaction& tx, std::string_view key, std::string_view value);
 

@@ -25,6 +25,8 @@ struct table_def {
 [[nodiscard]] std::span<const table_def> synced_tables() noexcept;
 /// The definition of a synced table, or nullopt for an unknown name.
 [[nodiscard]] std::optional<table_def> find_table(std::string_view name) noexcept;
+/// The primary-key column of a synced table ("id", or "code" for gad and indicator_def).
+[[nodiscard]] std::string_view id_column(std::string_view table) noexcept;
 
 }  // namespace minga
 

@@ -1,0 +1,31 @@
+#pragma once
+/// Protocol versions and their negotiation.
+///
+/// A server serves its current version and the two before it. A hello travels in the envelope
+/// of the client's minimum version, so any server that shares a version with the client can
+/// read it; every later frame uses the version the server chose in hello_ack.
+
+#include <minga/protocol/result.hpp>
+
+#include <cstdint>
+
+namespace minga::protocol {
+
+/// The version this build speaks natively. Never reuse a number.
+inline constexpr std::uint32_t current_version = 1;
+
+/// The oldest version this build still decodes and serves: current and the two previous ones.
+inline constexpr std::uint32_t min_supported_version =
+    current_version > 2 ? current_version - 2 : 1;
+
+/// True when this build decodes and serves `v`.
+[[nodiscard]] constexpr bool is_supported_version(std::uint64_t v) noexcept {
+    return v >= min_supported_version && v <= current_version;
+}
+
+/// The version a server answers a hello with: the highest one in both ranges. Fails with
+/// `unsupported_version` when the ranges do not meet, `bad_input` when `client_min >
+/// client_max`. Pure; the server calls it for each hello.
+[[nodiscard]] result<std::uint32_t> negotiate(std::uint32_t client_min, std::uint32_t client_max);
+
+}  // namespace minga::protocol

@@ -1,0 +1,190 @@
+// Message bodies from msgpack arrays. The field names listed here are the v1 required fields,
+// in wire order; a later version appends names and reads the new fields only when the frame's
+// version has them.
+
+#include "reader.hpp"
+
+namespace minga::protocol::detail {
+namespace {
+
+using names = std::span<const std::string_view>;
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, error_body& m) {
+    static constexpr std::array<std::string_view, 3> n{"code", "field", "message"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.code);
+    rd.read(f[1], path{p, n[1]}, m.field);
+    rd.read(f[2], path{p, n[2]}, m.message);
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, hello& m) {
+    static constexpr std::array<std::string_view, 4> n{"min_version", "max_version", "device_id",
+                                                       "app_version"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.min_version);
+    rd.read(f[1], path{p, n[1]}, m.max_version);
+    rd.read(f[2], path{p, n[2]}, m.device_id);
+    rd.read(f[3], path{p, n[3]}, m.app_version);
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, hello_ack& m) {
+    static constexpr std::array<std::string_view, 3> n{"version", "server_time_ms", "server_id"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.version);
+    rd.read(f[1], path{p, n[1]}, m.server_time_ms);
+    rd.read(f[2], path{p, n[2]}, m.server_id);
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, enroll& m) {
+    static constexpr std::array<std::string_view, 3> n{"enrol_token", "device_name", "device_id"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.enrol_token);
+    rd.read(f[1], path{p, n[1]}, m.device_name);
+    rd.read(f[2], path{p, n[2]}, m.device_id);
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, enroll_ack& m) {
+    static constexpr std::array<std::string_view, 4> n{"device_id", "credential", "gads",
+                                                       "server_time_ms"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.device_id);
+    rd.read(f[1], path{p, n[1]}, m.credential);
+    rd.read(f[2], path{p, n[2]}, m.gads);
+    rd.read(f[3], path{p, n[3]}, m.server_time_ms);
+}
+
+void read_change(reader& rd, const msgpack::object& o, const path& p, change& c) {
+    static constexpr std::array<std::string_view, 8> n{"seq", "table",     "row_id", "op",
+                                                       "hlc", "owner_gad", "fields", "base"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, c.seq);
+    rd.read(f[1], path{p, n[1]}, c.table);
+    rd.read(f[2], path{p, n[2]}, c.row_id);
+    rd.read(f[3], path{p, n[3]}, c.op);
+    rd.read(f[4], path{p, n[4]}, c.hlc);
+    rd.read(f[5], path{p, n[5]}, c.owner_gad);
+    rd.read(f[6], path{p, n[6]}, c.fields);
+    rd.read(f[7], path{p, n[7]}, c.base);
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, push& m) {
+    static constexpr std::array<std::string_view, 2> n{"device_id", "changes"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.device_id);
+    const path at{p, n[1]};
+    const auto items = rd.list(f[1], at);
+    m.changes.reserve(items.size());
+    for (std::size_t i = 0; i < items.size() && !rd.failed(); ++i) {
+        read_change(rd, items[i], path{at, i}, m.changes.emplace_back());
+    }
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, push_ack& m) {
+    static constexpr std::array<std::string_view, 4> n{"acked_through", "server_time_ms", "applied",
+                                                       "conflicts"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.acked_through);
+    rd.read(f[1], path{p, n[1]}, m.server_time_ms);
+    rd.read(f[2], path{p, n[2]}, m.applied);
+    rd.read(f[3], path{p, n[3]}, m.conflicts);
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, pull& m) {
+    static constexpr std::array<std::string_view, 3> n{"cursor", "max_rows", "max_bytes"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.cursor);
+    rd.read(f[1], path{p, n[1]}, m.max_rows);
+    rd.read(f[2], path{p, n[2]}, m.max_bytes);
+}
+
+void read_row(reader& rd, const msgpack::object& o, const path& p, row& r) {
+    // Every element after the fourth is a value: a row has no room for appended fields.
+    static constexpr std::array<std::string_view, 4> n{"row_id", "owner_gad", "deleted", "hlc"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, r.row_id);
+    rd.read(f[1], path{p, n[1]}, r.owner_gad);
+    rd.read(f[2], path{p, n[2]}, r.deleted);
+    rd.read(f[3], path{p, n[3]}, r.hlc);
+    const std::size_t count = o.via.array.size - n.size();
+    r.values.reserve(count);
+    for (std::size_t i = 0; i < count && !rd.failed(); ++i) {
+        rd.read(f[n.size() + i], path{p, n.size() + i}, r.values.emplace_back());
+    }
+}
+
+void read_block(reader& rd, const msgpack::object& o, const path& p, table_block& b) {
+    static constexpr std::array<std::string_view, 3> n{"table", "columns", "rows"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, b.table);
+    rd.read(f[1], path{p, n[1]}, b.columns);
+    const path at{p, n[2]};
+    const auto items = rd.list(f[2], at);
+    b.rows.reserve(items.size());
+    for (std::size_t i = 0; i < items.size() && !rd.failed(); ++i) {
+        read_row(rd, items[i], path{at, i}, b.rows.emplace_back());
+    }
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, pull_page& m) {
+    static constexpr std::array<std::string_view, 5> n{"cursor_after", "total", "remaining",
+                                                       "server_time_ms", "blocks"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.cursor_after);
+    rd.read(f[1], path{p, n[1]}, m.total);
+    rd.read(f[2], path{p, n[2]}, m.remaining);
+    rd.read(f[3], path{p, n[3]}, m.server_time_ms);
+    const path at{p, n[4]};
+    const auto items = rd.list(f[4], at);
+    m.blocks.reserve(items.size());
+    for (std::size_t i = 0; i < items.size() && !rd.failed(); ++i) {
+        read_block(rd, items[i], path{at, i}, m.blocks.emplace_back());
+    }
+}
+
+template <class T>
+message read_as(reader& rd, const msgpack::object& o, const path& root) {
+    T body;
+    read_body(rd, o, root, body);
+    return body;
+}
+
+}  // namespace
+
+message read_message(reader& rd, msg_type t, const msgpack::object& o, const path& root) {
+    switch (t) {
+        case msg_type::error:
+            return read_as<error_body>(rd, o, root);
+        case msg_type::hello:
+            return read_as<hello>(rd, o, root);
+        case msg_type::hello_ack:
+            return read_as<hello_ack>(rd, o, root);
+        case msg_type::enroll:
+            return read_as<enroll>(rd, o, root);
+        case msg_type::enroll_ack:
+            return read_as<enroll_ack>(rd, o, root);
+        case msg_type::push:
+            return read_as<push>(rd, o, root);
+        case msg_type::push_ack:
+            return read_as<push_ack>(rd, o, root);
+        case msg_type::pull:
+            return read_as<pull>(rd, o, root);
+        case msg_type::pull_page:
+            return read_as<pull_page>(rd, o, root);
+    }
+    rd.fail(errc::bad_frame, root, "tipo de mensaje desconocido", "unknown message type");
+    return error_body{};
+}
+
+}  // namespace minga::protocol::detail

@@ -1,0 +1,171 @@
+// Enrolment tokens and device credentials. Only hashes are stored; credentials are compared in
+// constant time. A credential is "<device id>.<64 hex chars>" (256 random bits).
+#include "central_impl.hpp"
+
+#include <minga/shared/ids.hpp>
+
+#include <sodium.h>
+
+#include <sstream>
+
+namespace minga {
+
+namespace {
+
+/// Random bytes in an enrolment token (shown once, typed or pasted by an administrator).
+constexpr std::size_t token_bytes = 16;
+/// Random bytes in a device credential's secret part.
+constexpr std::size_t credential_bytes = 32;
+
+error unauthorized(std::string es, std::string en) {
+    return make_error(errc::unauthorized, "credential", std::move(es), std::move(en));
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+
+}  // namespace
+
+std::string hash_secret(std::string_view secret) {
+    unsigned char h[crypto_generichash_BYTES];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(secret.data()),
+                       secret.size(), nullptr, 0);
+    char hex[2 * sizeof h + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    return hex;
+}
+
+result<enrolment> central::enroll_device(std::string_view gad, std::string_view name,
+                                         std::int64_t ttl_ms) {
+    auto& db = *p_->db;
+    auto s = db.prepare("SELECT level FROM gad WHERE code = ?1 AND deleted = 0");
+    s.bind(1, gad);
+    if (!s.step()) {
+        return make_error(errc::bad_input, "--gad",
+                          "GAD desconocido: '" + std::string(gad) + "'; vea `minga-server gad list`",
+                          "unknown GAD: '" + std::string(gad) + "'; see `minga-server gad list`");
+    }
+    if (ttl_ms <= 0)
+        return make_error(errc::bad_input, "--ttl-hours", "la vigencia debe ser positiva",
+                          "the validity must be positive");
+    enrolment e;
+    e.gads.emplace_back(gad);
+    if (s.get_text(0) == "mancomunidad" || s.get_text(0) == "consorcio") {
+        auto m = db.prepare(
+            "SELECT member FROM gad_membership WHERE group_code = ?1 AND deleted = 0 ORDER BY member");
+        m.bind(1, gad);
+        while (m.step()) e.gads.push_back(m.get_text(0));
+    }
+    e.device_slot = new_uuid_v7();
+    e.token = random_hex(token_bytes);
+    std::int64_t now = system_ms();
+    e.expires_ms = now + ttl_ms;
+    sql::transaction tx(db);
+    auto ins = db.prepare(
+        "INSERT INTO device(id, name, gads, status, token_hash, token_expires_ms, created_ms) "
+        "VALUES (?1, ?2, ?3, 'pendiente', ?4, ?5, ?6)");
+    ins.bind(1, e.device_slot).bind(2, name.empty() ? std::string_view("dispositivo") : name);
+    ins.bind(3, join(e.gads)).bind(4, hash_secret(e.token)).bind(5, e.expires_ms).bind(6, now);
+    ins.exec();
+    tx.commit();
+    return e;
+}
+
+result<protocol::enroll_ack> central::impl::on_enroll(const protocol::enroll& m) {
+    auto s = db->prepare(
+        "SELECT num, gads, status, token_expires_ms FROM device WHERE token_hash = ?1");
+    s.bind(1, hash_secret(m.enrol_token));
+    if (!s.step() || s.get_text(2) != "pendiente") {
+        return make_error(errc::unauthorized, "enrol_token",
+                          "código de inscripción desconocido o ya usado; pida uno nuevo al administrador",
+                          "unknown or already used enrolment token; ask the administrator for a new one");
+    }
+    std::int64_t num = s.get_int(0);
+    std::string gads = s.get_text(1);
+    std::int64_t now = system_ms();
+    if (s.get_int(3) < now) {
+        return make_error(errc::expired, "enrol_token",
+                          "el código de inscripción caducó; pida uno nuevo al administrador",
+                          "the enrolment token has expired; ask the administrator for a new one");
+    }
+    auto dup = db->prepare("SELECT status FROM device WHERE id = ?1");
+    dup.bind(1, m.device_id);
+    if (dup.step() && dup.get_text(0) == "activo") {
+        return make_error(errc::conflict, "device_id",
+                          "este dispositivo ya está inscrito; revóquelo antes de inscribirlo de nuevo",
+                          "this device is already enrolled; revoke it before enrolling it again");
+    }
+    std::string secret = random_hex(credential_bytes);
+    sql::transaction tx(*db);
+    // A re-enrolment after revocation keeps the device's id and high-water mark, so changes it
+    // queued while revoked are applied exactly once.
+    std::uint64_t hwm = 0;
+    auto old = db->prepare("SELECT num, acked_through FROM device WHERE id = ?1 AND status = 'revocado'");
+    old.bind(1, m.device_id);
+    if (old.step()) {
+        hwm = static_cast<std::uint64_t>(old.get_int(1));
+        auto rm = db->prepare("UPDATE device SET id = id || '.revocado.' || num WHERE num = ?1");
+        rm.bind(1, old.get_int(0)).exec();
+    }
+    auto up = db->prepare(
+        "UPDATE device SET id = ?1, name = CASE WHEN ?2 = '' THEN name ELSE ?2 END, "
+        "status = 'activo', token_hash = NULL, credential_hash = ?3, enrolled_ms = ?4, "
+        "last_seen_ms = ?4, acked_through = ?5 WHERE num = ?6");
+    up.bind(1, m.device_id).bind(2, m.device_name).bind(3, hash_secret(secret)).bind(4, now);
+    up.bind(5, static_cast<std::int64_t>(hwm)).bind(6, num).exec();
+    tx.commit();
+    protocol::enroll_ack ack;
+    ack.device_id = m.device_id;
+    ack.credential = m.device_id + "." + secret;
+    std::stringstream ss(gads);
+    for (std::string g; std::getline(ss, g, ',');) ack.gads.push_back(g);
+    ack.server_time_ms = clock.corrected_ms();
+    return ack;
+}
+
+result<device_auth> central::impl::authenticate(std::string_view bearer) {
+    auto dot = bearer.rfind('.');
+    if (bearer.empty() || dot == std::string_view::npos) {
+        return unauthorized("falta la credencial del dispositivo; inscríbalo con `minga enroll`",
+                            "the device credential is missing; enrol it with `minga enroll`");
+    }
+    auto id = bearer.substr(0, dot);
+    auto secret = bearer.substr(dot + 1);
+    auto& s = db->cached(
+        "SELECT num, gads, status, credential_hash, acked_through FROM device WHERE id = ?1");
+    sql::reset_guard g(s);
+    s.bind(1, id);
+    if (!s.step()) return unauthorized("credencial no válida", "invalid credential");
+    if (s.get_text(2) == "revocado") {
+        return unauthorized(
+            "este dispositivo fue revocado; sus datos pendientes se conservan: pida un nuevo código "
+            "y use `minga enroll`",
+            "this device was revoked; its pending data is kept: ask for a new token and run "
+            "`minga enroll`");
+    }
+    auto want = s.get_text(3);
+    auto got = hash_secret(secret);
+    if (s.get_text(2) != "activo" || want.size() != got.size() ||
+        sodium_memcmp(want.data(), got.data(), want.size()) != 0)
+        return unauthorized("credencial no válida", "invalid credential");
+    device_auth a;
+    a.num = s.get_int(0);
+    a.id = std::string(id);
+    std::stringstream ss(s.get_text(1));
+    for (std::string gad; std::getline(ss, gad, ',');) a.gads.push_back(gad);
+    a.acked_through = static_cast<std::uint64_t>(s.get_int(4));
+    return a;
+}
+
+std::string central::impl::device_id_of(std::int64_t num) {
+    if (num == 0) return "central";
+    auto& s = db->cached("SELECT id FROM device WHERE num = ?1");
+    sql::reset_guard g(s);
+    s.bind(1, num);
+    return s.step() ? s.get_text(0) : "desconocido";
+}
+
+}  // namespace minga

@@ -1,0 +1,100 @@
+// The committed .mpac fixtures freeze protocol v1: today's encoder must produce them byte for
+// byte and today's decoder must read them back. Run with MINGA_WRITE_GOLDEN=1 to rewrite them,
+// which is only right before v1 ships or when adding a fixture for a new message.
+
+#include "samples.hpp"
+
+#include <minga/protocol/codec.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace minga::protocol::test {
+namespace {
+
+std::string fixture_path(const std::string& name) {
+    return std::string(MINGA_SOURCE_DIR) + "/tests/protocol/golden/" + name + ".mpac";
+}
+
+bytes read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    return bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool writing_golden() {
+    const char* flag = std::getenv("MINGA_WRITE_GOLDEN");
+    return flag != nullptr && std::string(flag) == "1";
+}
+
+}  // namespace
+
+TEST_CASE("golden: every message type has a fixture") {
+    REQUIRE(samples().size() == 9);
+    for (std::size_t i = 0; i < samples().size(); ++i) {
+        CHECK(static_cast<std::size_t>(type_of(samples()[i].f.body)) == i + 1);
+        CHECK(to_string(type_of(samples()[i].f.body)) == samples()[i].name);
+    }
+}
+
+TEST_CASE("golden: encoding matches the frozen v1 fixtures byte for byte") {
+    for (const auto& s : samples()) {
+        INFO("fixture " << s.name);
+        const bytes encoded = encode(s.f);
+        if (writing_golden()) {
+            std::ofstream out(fixture_path(s.name), std::ios::binary | std::ios::trunc);
+            out.write(reinterpret_cast<const char*>(encoded.data()),
+                      static_cast<std::streamsize>(encoded.size()));
+            REQUIRE(out.good());
+        }
+        const bytes frozen = read_file(fixture_path(s.name));
+        INFO("encoded " << to_hex(encoded));
+        INFO("frozen  " << to_hex(frozen));
+        CHECK(encoded == frozen);
+    }
+}
+
+TEST_CASE("golden: the frozen fixtures decode to the sample frames") {
+    for (const auto& s : samples()) {
+        INFO("fixture " << s.name);
+        const auto decoded = decode(read_file(fixture_path(s.name)));
+        INFO(error_of(decoded).en << " at " << error_of(decoded).field);
+        REQUIRE(decoded.ok());
+        CHECK(*decoded == s.f);
+    }
+}
+
+TEST_CASE("golden: the hex dumps in docs/protocol.md match the fixtures") {
+    std::ifstream in(std::string(MINGA_SOURCE_DIR) + "/docs/protocol.md");
+    REQUIRE(in.good());
+    const std::string marker = "<!-- golden: ";
+    std::size_t dumps = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(marker, 0) != 0) continue;
+        const std::string name =
+            line.substr(marker.size(), line.find(' ', marker.size()) - marker.size());
+        std::getline(in, line);
+        REQUIRE(line == "```hex");
+        std::string hex;
+        while (std::getline(in, line) && line != "```") hex += line + " ";
+        INFO("dump of " << name);
+        CHECK(from_hex(hex) == read_file(fixture_path(name)));
+        ++dumps;
+    }
+    CHECK(dumps == samples().size());
+}
+
+TEST_CASE("golden: a hello fixture starts with the frozen envelope bytes") {
+    // [1, 2, 1, [1, 1, "0190...", "minga 0.1.0"]]: fixarray 4, version 1, type 2, request 1,
+    // body fixarray 4. If this breaks, the envelope changed and v1 peers can no longer talk.
+    const bytes b = read_file(fixture_path("hello"));
+    REQUIRE(b.size() > 7);
+    CHECK(to_hex(bytes(b.begin(), b.begin() + 7)) == "94 01 02 01 94 01 01");
+}
+
+}  // namespace minga::protocol::test

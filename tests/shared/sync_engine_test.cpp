@@ -1,0 +1,98 @@
+#include "sync_fixture.hpp"
+
+#include <minga/shared/conflicts.hpp>
+
+using namespace minga;
+using minga::testing::sync_world;
+
+namespace {
+
+form agreement_form(const std::string& title) {
+    return {{"title", title}, {"kind", "convenio_marco"}, {"status", "vigente"}};
+}
+
+std::size_t count_rows(sql::db& db, const std::string& sql) {
+    return static_cast<std::size_t>(db.scalar_int(sql));
+}
+
+}  // namespace
+
+TEST_CASE("sync: two devices of one parish converge and the other parish sees nothing") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    auto& b = w.add_device("170151");
+    auto& c = w.add_device("170152");
+    entity_service sa(a), sb(b), sc(c);
+    const auto& ag = *find_entity("agreement");
+    REQUIRE(sa.add(ag, agreement_form("Convenio A")).ok());
+    REQUIRE(sb.add(ag, agreement_form("Convenio B")).ok());
+    REQUIRE(sc.add(ag, agreement_form("Convenio C")).ok());
+
+    w.sync_ok(a);
+    w.sync_ok(b);
+    w.sync_ok(c);
+    w.sync_ok(a);
+
+    CHECK(count_rows(a.conn(), "SELECT count(*) FROM agreement") == 2);
+    CHECK(count_rows(b.conn(), "SELECT count(*) FROM agreement") == 2);
+    CHECK(count_rows(c.conn(), "SELECT count(*) FROM agreement") == 1);
+    CHECK(scope_digest(a.conn(), a.gads()) == w.server_digest("170151"));
+    CHECK(scope_digest(b.conn(), b.gads()) == w.server_digest("170151"));
+    CHECK(scope_digest(c.conn(), c.gads()) == w.server_digest("170152"));
+    CHECK(a.changes().pending_count() == 0);
+}
+
+TEST_CASE("sync: a concurrent edit of the same field keeps the loser as a conflict") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    auto& b = w.add_device("170151");
+    entity_service sa(a), sb(b);
+    const auto& ag = *find_entity("agreement");
+    auto id = sa.add(ag, agreement_form("Original"));
+    REQUIRE(id.ok());
+    w.sync_ok(a);
+    w.sync_ok(b);
+    REQUIRE(sa.update(ag, id->id, {{"title", "Título de A"}}).ok());
+    REQUIRE(sb.update(ag, id->id, {{"title", "Título de B"}}).ok());
+    w.sync_ok(a);
+    auto rep = w.sync_ok(b);
+    CHECK(rep.conflicts == 1);
+    w.sync_ok(a);
+    auto ca = list_conflicts(a);
+    auto cb = list_conflicts(b);
+    REQUIRE(ca.size() == 1);
+    REQUIRE(cb.size() == 1);
+    CHECK(ca[0].winner_value == "Título de B");
+    CHECK(ca[0].loser_value == "Título de A");
+    CHECK(ca[0].mine_lost);
+    CHECK_FALSE(cb[0].mine_lost);
+    CHECK(scope_digest(a.conn(), a.gads()) == scope_digest(b.conn(), b.gads()));
+
+    auto resolved = resolve_conflict(a, ca[0].id, true);
+    REQUIRE(resolved.ok());
+    w.sync_ok(a);
+    w.sync_ok(b);
+    auto got = sb.get(ag, id->id);
+    REQUIRE(got.ok());
+    std::string title;
+    for (const auto& [k, v] : got->fields)
+        if (k == "title") title = std::get<std::string>(v);
+    CHECK(title == "Título de A");
+    CHECK(list_conflicts(b).empty());
+    CHECK(scope_digest(a.conn(), a.gads()) == w.server_digest("170151"));
+    CHECK(scope_digest(b.conn(), b.gads()) == w.server_digest("170151"));
+}
+
+TEST_CASE("sync: a sync with nothing to do is one small round trip") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    entity_service sa(a);
+    REQUIRE(sa.add(*find_entity("agreement"), agreement_form("X")).ok());
+    w.sync_ok(a);
+    w.bytes_up = w.bytes_down = 0;
+    auto rep = w.sync_ok(a);
+    CHECK(rep.requests == 1);
+    CHECK(rep.pushed == 0);
+    CHECK(rep.pulled == 0);
+    CHECK(w.bytes_up + w.bytes_down < 600);
+}
