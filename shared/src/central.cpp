@@ -129,6 +129,7 @@ result<central> central::open(const fs::path& dir, const central_options& opts) 
     if (!v) return std::move(v).err();
     migrate_central(*p->db);
     p->opts = opts;
+    p->clock = hlc_clock(opts.wall);
     auto s = p->db->prepare("SELECT value FROM central_meta WHERE key = 'server_id'");
     if (s.step()) p->server_id = s.get_text(0);
     // Never issue a stamp below one already stored.

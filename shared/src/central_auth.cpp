@@ -61,7 +61,7 @@ result<enrolment> central::enroll_device(std::string_view gad, std::string_view 
     }
     e.device_slot = new_uuid_v7();
     e.token = random_hex(token_bytes);
-    std::int64_t now = system_ms();
+    std::int64_t now = p_->clock.wall_ms();
     e.expires_ms = now + ttl_ms;
     sql::transaction tx(db);
     auto ins = db.prepare(
@@ -85,7 +85,7 @@ result<protocol::enroll_ack> central::impl::on_enroll(const protocol::enroll& m)
     }
     std::int64_t num = s.get_int(0);
     std::string gads = s.get_text(1);
-    std::int64_t now = system_ms();
+    std::int64_t now = clock.wall_ms();
     if (s.get_int(3) < now) {
         return make_error(errc::expired, "enrol_token",
                           "el código de inscripción caducó; pida uno nuevo al administrador",

@@ -118,14 +118,14 @@ void change_log::remove(sql::transaction& tx, std::string_view table, std::strin
 void change_log::append(std::string_view table, std::string_view id, change_op op,
                         std::string_view owner_gad, const field_list& fields, hlc_t stamp) {
     auto& s = db_.cached(
-        "INSERT INTO outbox(tbl, row_id, op, hlc, owner_gad, fields, base) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO outbox(tbl, row_id, op, hlc, owner_gad, fields, base, wall) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     sql::reset_guard g(s);
     auto payload = encode_fields(fields);
     s.bind(1, table).bind(2, id).bind(3, static_cast<std::int64_t>(op));
     s.bind(4, static_cast<std::int64_t>(stamp)).bind(5, owner_gad);
     s.bind(6, std::span<const std::uint8_t>(payload));
-    s.bind(7, static_cast<std::int64_t>(base_));
+    s.bind(7, static_cast<std::int64_t>(base_)).bind(8, clock_.wall_ms());
     s.exec();
 }
 
@@ -165,11 +165,24 @@ void change_log::acknowledge(sql::transaction& tx, std::int64_t seq) {
     s.bind(1, seq).exec();
 }
 
-void change_log::rebase(sql::transaction& tx, std::int64_t delta_ms) {
+hlc_t change_log::restamp(sql::transaction& tx, std::int64_t offset_ms) {
     (void)tx;
-    auto& s = db_.cached("UPDATE outbox SET hlc = max(1, hlc + ?1)");
-    sql::reset_guard g(s);
-    s.bind(1, delta_ms * 65536).exec();
+    std::vector<std::pair<std::int64_t, std::int64_t>> walls;  // (seq, wall)
+    {
+        auto& s = db_.cached("SELECT seq, wall FROM outbox ORDER BY seq");
+        sql::reset_guard g(s);
+        while (s.step()) walls.emplace_back(s.get_int(0), s.get_int(1));
+    }
+    auto& up = db_.cached("UPDATE outbox SET hlc = ?2 WHERE seq = ?1");
+    hlc_t prev = 0;
+    for (const auto& [seq, wall] : walls) {
+        hlc_t h = make_hlc(wall + offset_ms, 0);
+        if (h <= prev) h = prev + 1;  // keep the device's own order
+        sql::reset_guard g(up);
+        up.bind(1, seq).bind(2, static_cast<std::int64_t>(h)).exec();
+        prev = h;
+    }
+    return prev;
 }
 
 std::vector<std::string> change_log::pending_fields(std::string_view table, std::string_view row_id) {

@@ -18,14 +18,9 @@ hlc_t hlc_clock::now() {
     return last_;
 }
 
-void hlc_clock::rebase(std::int64_t delta_ms) noexcept {
-    offset_ms_ += delta_ms;
-    auto shifted = static_cast<std::int64_t>(last_) + delta_ms * 65536;
-    last_ = shifted > 0 ? static_cast<hlc_t>(shifted) : 0;
-}
-
 void hlc_clock::observe(hlc_t remote) noexcept {
     if (remote > last_) last_ = remote;
+    if (remote > observed_) observed_ = remote;
 }
 
 }  // namespace minga

@@ -12,7 +12,9 @@ namespace minga {
 namespace fs = std::filesystem;
 
 replica::replica(std::unique_ptr<sql::db> db)
-    : db_(std::move(db)), log_(std::make_unique<change_log>(*db_)) {}
+    : db_(std::move(db)),
+      clock_(std::make_unique<hlc_clock>()),
+      log_(std::make_unique<change_log>(*db_, *clock_)) {}
 
 result<replica> replica::create(const fs::path& dir, std::string_view gad,
                                 const fs::path& data_dir) {
@@ -99,8 +101,9 @@ void replica::load_identity() {
         if (!g.empty()) gads_.push_back(g);
     if (device_id_.empty() || gads_.empty())
         throw std::runtime_error("replica: identity missing from replica_meta (corrupt store)");
-    if (auto last = meta("hlc_last")) clock_.observe(std::stoull(*last));
-    if (auto off = meta("clock_offset_ms")) clock_.set_offset_ms(std::stoll(*off));
+    if (auto seen = meta("hlc_observed")) clock_->observe(std::stoull(*seen));
+    if (auto last = meta("hlc_last")) clock_->restart(std::stoull(*last));
+    if (auto off = meta("clock_offset_ms")) clock_->set_offset_ms(std::stoll(*off));
     if (auto cursor = meta("pull_cursor")) log_->set_base(std::stoull(*cursor));
 }
 
@@ -136,7 +139,8 @@ void replica::set_meta(sql::transaction& tx, std::string_view key, std::string_v
 }
 
 void replica::commit(sql::transaction& tx) {
-    set_meta(tx, "hlc_last", std::to_string(clock_.last()));
+    set_meta(tx, "hlc_last", std::to_string(clock_->last()));
+    set_meta(tx, "hlc_observed", std::to_string(clock_->observed()));
     tx.commit();
 }
 

@@ -28,9 +28,9 @@ public:
     result<Answer> call(protocol::message body) {
         protocol::frame f{version_, ++request_id_, std::move(body)};
         auto bytes = protocol::encode(f);
-        sent_ms_ = system_ms();
+        sent_ms_ = r_.clock().wall_ms();
         auto resp = t_(bytes, bearer_);
-        received_ms_ = system_ms();
+        received_ms_ = r_.clock().wall_ms();
         ++requests_;
         if (!resp) return std::move(resp).err();
         auto in = protocol::decode(*resp);
@@ -62,12 +62,8 @@ public:
         std::int64_t offset = server_ms - (sent_ms_ + received_ms_) / 2;
         std::int64_t delta = offset - r_.clock().offset_ms();
         sql::transaction tx(r_.conn());
-        if (std::llabs(delta) > rebase_threshold_ms) {
-            r_.changes().rebase(tx, delta);
-            r_.clock().rebase(delta);
-        } else {
-            r_.clock().set_offset_ms(offset);
-        }
+        r_.clock().set_offset_ms(offset);
+        if (std::llabs(delta) > rebase_threshold_ms) r_.clock().restart(r_.changes().restamp(tx, offset));
         r_.set_meta(tx, "clock_offset_ms", std::to_string(r_.clock().offset_ms()));
         r_.set_meta(tx, "protocol_version", std::to_string(version_));
         r_.commit(tx);
@@ -200,7 +196,7 @@ result<sync_report> sync(replica& r, const transport_fn& t, const sync_options& 
     if (auto ok = push_all(s, r, o, progress, rep); !ok) return std::move(ok).err();
     if (auto ok = pull_all(s, r, o, progress, rep); !ok) return std::move(ok).err();
     sql::transaction tx(r.conn());
-    r.set_meta(tx, "last_sync_ms", std::to_string(system_ms()));
+    r.set_meta(tx, "last_sync_ms", std::to_string(r.clock().wall_ms()));
     r.commit(tx);
     rep.requests = s.requests();
     return rep;

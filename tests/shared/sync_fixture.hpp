@@ -31,10 +31,14 @@ struct sync_world {
     std::vector<std::unique_ptr<replica>> devices;
     std::uint64_t bytes_up = 0, bytes_down = 0;
 
-    sync_world() {
-        auto c = central::create(root / "central", data);
-        REQUIRE(c.ok());
-        server = std::make_unique<central>(std::move(*c));
+    explicit sync_world(const central_options& opts = {}) {
+        {
+            auto c = central::create(root / "central", data);
+            REQUIRE(c.ok());
+        }  // closed here, reopened below with the options
+        auto o = central::open(root / "central", opts);
+        REQUIRE(o.ok());
+        server = std::make_unique<central>(std::move(*o));
     }
     ~sync_world() {
         devices.clear();
@@ -78,5 +82,25 @@ struct sync_world {
         return *d;
     }
 };
+
+}  // namespace minga::testing
+
+namespace minga::testing {
+
+/// A wall clock the test moves by hand.
+struct manual_clock {
+    std::int64_t now_ms = 1'780'000'000'000;  // 2026
+    hlc_clock::wall_fn fn(std::int64_t skew_ms = 0) {
+        return [this, skew_ms] { return now_ms + skew_ms; };
+    }
+};
+
+/// Gives a replica a wall clock that is `skew_ms` wrong, keeping what the clock knew.
+inline void set_wall(replica& r, manual_clock& mc, std::int64_t skew_ms) {
+    hlc_clock fresh(mc.fn(skew_ms));
+    fresh.set_offset_ms(r.clock().offset_ms());
+    fresh.observe(r.clock().last());
+    r.clock() = std::move(fresh);
+}
 
 }  // namespace minga::testing

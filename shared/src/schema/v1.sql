@@ -396,7 +396,8 @@ CREATE INDEX observation_indicator ON observation(indicator_id, observed_on);
 -- Every local write to a GAD-owned table appends here in the same transaction (store API).
 -- seq is the device sequence: AUTOINCREMENT so a number is never reused after acked entries
 -- are removed. op: 1 = upsert (fields = msgpack map of the columns written), 2 = delete.
--- base tells the server what this device had seen, so it can tell concurrent edits apart.
+-- base tells the server what this device had seen, so it can tell concurrent edits apart;
+-- wall lets the device re-stamp unsent changes once it learns its clock was wrong.
 CREATE TABLE outbox (
   seq    INTEGER PRIMARY KEY AUTOINCREMENT,
   tbl    TEXT NOT NULL,
@@ -405,5 +406,6 @@ CREATE TABLE outbox (
   hlc       INTEGER NOT NULL,
   owner_gad TEXT NOT NULL,
   base      INTEGER NOT NULL DEFAULT 0,  -- the pull cursor when the change was made
+  wall      INTEGER NOT NULL DEFAULT 0,  -- the raw local wall clock (ms) when it was made
   fields    BLOB NOT NULL
 ) STRICT;

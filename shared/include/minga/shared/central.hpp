@@ -55,6 +55,7 @@ struct central_options {
     std::int64_t max_future_skew_ms = 5 * 60 * 1000;  ///< stamps further ahead are re-stamped
     std::uint32_t max_page_rows = 5000;               ///< rows per pull page at most
     std::uint32_t max_page_bytes = 2 * 1024 * 1024;   ///< soft bound of an encoded pull page
+    hlc_clock::wall_fn wall = system_ms;              ///< the server's wall clock (tests replace it)
 };
 
 class central {

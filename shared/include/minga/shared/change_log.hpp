@@ -43,8 +43,8 @@ struct outbox_entry {
 
 class change_log {
 public:
-    /// `db` must outlive this object; it is the store's own connection.
-    explicit change_log(sql::db& db) : db_(db) {}
+    /// `db` and `clock` must outlive this object; both belong to the store that owns it.
+    change_log(sql::db& db, const hlc_clock& clock) : db_(db), clock_(clock) {}
 
     /// What the caller knows about the row before an upsert.
     enum class row_state : std::uint8_t {
@@ -67,8 +67,9 @@ public:
     [[nodiscard]] std::vector<outbox_entry> pending(std::int64_t after, std::size_t limit);
     /// Forgets every change with seq <= `seq` (the server's cumulative ack).
     void acknowledge(sql::transaction& tx, std::int64_t seq);
-    /// Shifts the stamps of every pending change by `delta_ms` (clock correction).
-    void rebase(sql::transaction& tx, std::int64_t delta_ms);
+    /// Re-stamps every pending change from the wall clock it was made at, corrected by
+    /// `offset_ms`, keeping their order. Returns the last new stamp (0 when none is pending).
+    hlc_t restamp(sql::transaction& tx, std::int64_t offset_ms);
     /// The pull cursor recorded with each new change (what this device has seen).
     void set_base(std::uint64_t cursor) noexcept { base_ = cursor; }
     /// Column names with pending changes for one row (their local values must survive a pull).
@@ -79,7 +80,8 @@ private:
     void append(std::string_view table, std::string_view id, change_op op,
                 std::string_view owner_gad, const field_list& fields, hlc_t stamp);
 
-    sql::db& db_;  // owned by the store, which owns this change_log too
+    sql::db& db_;             // owned by the store, which owns this change_log too
+    const hlc_clock& clock_;  // the store's clock, for the wall time of each change
     std::uint64_t base_ = 0;
 };
 

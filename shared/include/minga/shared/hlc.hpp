@@ -35,18 +35,24 @@ public:
     void observe(hlc_t remote) noexcept;
 
     void set_offset_ms(std::int64_t off) noexcept { offset_ms_ = off; }
-    /// Shifts the clock by `delta_ms` in either direction: used when a device learns that its
-    /// wall clock was wrong and re-stamps its unsent changes by the same amount.
-    void rebase(std::int64_t delta_ms) noexcept;
+    /// After a clock correction: the clock continues from `floor` (the last re-stamped local
+    /// change) or from the largest stamp seen from elsewhere, whichever is greater, dropping a
+    /// future the wrong wall clock had run into.
+    void restart(hlc_t floor) noexcept { last_ = floor > observed_ ? floor : observed_; }
+    /// The largest stamp observed from elsewhere.
+    [[nodiscard]] hlc_t observed() const noexcept { return observed_; }
     [[nodiscard]] std::int64_t offset_ms() const noexcept { return offset_ms_; }
     /// The corrected physical time in ms (wall clock + offset).
     [[nodiscard]] std::int64_t corrected_ms() const { return wall_() + offset_ms_; }
     [[nodiscard]] hlc_t last() const noexcept { return last_; }
+    /// The uncorrected local wall clock in ms.
+    [[nodiscard]] std::int64_t wall_ms() const { return wall_(); }
 
 private:
     wall_fn wall_;
     std::int64_t offset_ms_ = 0;
     hlc_t last_ = 0;
+    hlc_t observed_ = 0;
 };
 
 }  // namespace minga

@@ -34,7 +34,7 @@ public:
 
     [[nodiscard]] sql::db& conn() noexcept { return *db_; }
     [[nodiscard]] change_log& changes() noexcept { return *log_; }
-    [[nodiscard]] hlc_clock& clock() noexcept { return clock_; }
+    [[nodiscard]] hlc_clock& clock() noexcept { return *clock_; }
 
     [[nodiscard]] const std::string& device_id() const noexcept { return device_id_; }
     /// The GAD this replica was created for (its default owner for new rows).
@@ -56,9 +56,10 @@ private:
     explicit replica(std::unique_ptr<sql::db> db);
     void load_identity();
 
+    // Held by pointer so the change log's references stay valid when the replica moves.
     std::unique_ptr<sql::db> db_;
+    std::unique_ptr<hlc_clock> clock_;
     std::unique_ptr<change_log> log_;
-    hlc_clock clock_;
     std::string device_id_;
     std::vector<std::string> gads_;
 };
