@@ -21,7 +21,7 @@ void register_init(CLI::App& app, cmd_env& env) {
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("init", "crear la réplica local de un GAD (sin conexión)");
-    cmd->add_option("--gad", o->gad, "código INEC del GAD (p. ej. 170150)")->required();
+    cmd->add_option("--gad", o->gad, "código INEC del GAD (p. ej. 170151)")->required();
     cmd->add_option("--refdata", o->refdata, "carpeta de datos de referencia (predeterminada: la instalada)");
     cmd->callback([&env, o] {
         env.action = [o, &g = env.g](printer& p) {

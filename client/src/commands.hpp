@@ -17,6 +17,11 @@ struct cmd_env {
 
 void register_entity_commands(CLI::App& app, cmd_env& env);
 void register_offline_commands(CLI::App& app, cmd_env& env);
+/// `minga catalog import KIND FILE`: loads a catalogue file received out of band.
+void register_catalog_commands(CLI::App& app, cmd_env& env);
+/// `minga enroll`, `sync`, `conflicts [resolve]`, `digest`: the commands that talk to (or
+/// compare with) the server.
+void register_sync_commands(CLI::App& app, cmd_env& env);
 
 /// Opens the replica in the data folder, or prints why not and returns nullopt with `code` set.
 [[nodiscard]] std::optional<replica> open_replica(printer& p, const global_options& g, int& code);

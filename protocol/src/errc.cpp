@@ -1,6 +1,8 @@
 #include <minga/protocol/errc.hpp>
 #include <minga/protocol/result.hpp>
 
+#include <utility>
+
 namespace minga {
 
 std::string_view to_string(errc e) noexcept {
@@ -24,9 +26,17 @@ std::string_view to_string(errc e) noexcept {
 }
 
 std::string error::text(std::string_view lang) const {
-    const std::string& msg = (lang == "en") ? en : es;
-    if (field.empty()) return msg;
-    return field + ": " + msg;
+    if (lang != "en") return field.empty() ? es : field + ": " + es;
+    if (field.empty()) return en;
+    // Field labels of files people wrote are Spanish ("línea 14, columna fecha"): name them in
+    // English too when the message is English.
+    std::string f = field;
+    for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"línea ", "line "},
+                            {"columna ", "column "}}) {
+        for (auto pos = f.find(from); pos != std::string::npos; pos = f.find(from, pos + to.size()))
+            f.replace(pos, from.size(), to);
+    }
+    return f + ": " + en;
 }
 
 }  // namespace minga

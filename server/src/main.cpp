@@ -1,2 +1,7 @@
-#include <cstdio>
-int main() { std::puts("minga-server: not built yet"); return 1; }
+#include <minga/server/cli.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    return minga::server::run_cli(argc, argv, std::cout, std::cerr);
+}

@@ -38,7 +38,7 @@ const kind_def& def_of(catalog_kind kind) {
 /// Undoes the import on any early return or exception, inside the caller's transaction, so a
 /// refused file never leaves half its rows behind even if the caller commits anyway.
 class savepoint {
-public:
+  public:
     explicit savepoint(sql::db& db) : db_(db) { db_.exec("SAVEPOINT minga_catalog_import"); }
     ~savepoint() {
         if (released_) return;
@@ -58,7 +58,7 @@ public:
         released_ = true;
     }
 
-private:
+  private:
     sql::db& db_;  // the connection of the caller's transaction, which outlives this scope
     bool released_ = false;
 };
@@ -106,7 +106,7 @@ bool is_code(std::string_view code) noexcept {
 
 /// Runs the rows of one file through the kind's parser and the store, keeping the summary.
 class importer {
-public:
+  public:
     importer(sql::db& db, const kind_def& def, std::int64_t rev) : db_(db), def_(def), rev_(rev) {
         summary_.kind = def.kind;
     }
@@ -137,7 +137,7 @@ public:
 
     [[nodiscard]] std::size_t rows() const noexcept { return summary_.rows_read; }
 
-private:
+  private:
     status check_code(catalog::field_reader& r, std::string_view code) {
         if (code.empty()) {
             r.fail("code", "falta el código: cada fila necesita un código estable (p. ej. AECID)",
@@ -181,9 +181,12 @@ private:
             }
         }
         ++summary_.rows_read;
-        if (main == catalog::write_outcome::inserted) ++summary_.inserted;
-        else if (main == catalog::write_outcome::updated || links_changed) ++summary_.updated;
-        else ++summary_.unchanged;
+        if (main == catalog::write_outcome::inserted)
+            ++summary_.inserted;
+        else if (main == catalog::write_outcome::updated || links_changed)
+            ++summary_.updated;
+        else
+            ++summary_.unchanged;
     }
 
     void note(std::string_view table, std::string key) {
@@ -223,10 +226,13 @@ std::string_view to_string(catalog_kind kind) noexcept {
 std::string catalog_id(catalog_kind kind, std::string_view code) {
     switch (kind) {
         case catalog_kind::organisations:
-        case catalog_kind::ngos: return derived_id("catalog", "organisation", code);
-        case catalog_kind::offers: return derived_id("catalog", "offer", code);
+        case catalog_kind::ngos:
+            return derived_id("catalog", "organisation", code);
+        case catalog_kind::offers:
+            return derived_id("catalog", "offer", code);
         case catalog_kind::mancomunidades:
-        case catalog_kind::indicators: return std::string(code);
+        case catalog_kind::indicators:
+            return std::string(code);
     }
     throw std::invalid_argument("catalog_kind out of range");
 }

@@ -37,7 +37,7 @@ using item_check = std::function<status(std::string_view field, std::string_view
 /// invalid cell records its error and every later call returns NULL, so a parser can read a
 /// whole row and check `ok()` once. Views the csv reader's record: lives for one row.
 class field_reader {
-public:
+  public:
     field_reader(sql::db& db, const csv::record& rec, std::span<const column_spec> columns,
                  std::span<const std::optional<std::size_t>> index) noexcept
         : db_(db), rec_(rec), columns_(columns), index_(index) {}
@@ -54,8 +54,8 @@ public:
     /// An http:// or https:// address without spaces.
     sql::value web_address(std::string_view column);
     /// One of `allowed`; an empty cell is `fallback` (NULL when that is empty too).
-    sql::value choice(std::string_view column, std::span<const std::string_view> allowed,
-                      need n, std::string_view fallback = {});
+    sql::value choice(std::string_view column, std::span<const std::string_view> allowed, need n,
+                      std::string_view fallback = {});
     /// An active code of the code list `list`, stored as text.
     sql::value code_in(std::string_view column, std::string_view list, need n);
     /// A numeric code of `list` (IATI OrganisationType, IndicatorMeasure), stored as an integer;
@@ -80,15 +80,15 @@ public:
     /// The recorded error; call only when `!ok()`.
     [[nodiscard]] error take_error() { return std::move(*error_); }
 
-private:
+  private:
     /// False when the cell is empty (recording an error when it is required) or a previous
     /// cell failed: the caller then returns NULL.
     [[nodiscard]] bool present(std::string_view column, need n);
     /// Records a failed check; true when `st` is ok.
     bool check(const status& st);
 
-    sql::db& db_;                  // the import's connection, alive for the whole import
-    const csv::record& rec_;       // the reader's current record, alive for this row
+    sql::db& db_;             // the import's connection, alive for the whole import
+    const csv::record& rec_;  // the reader's current record, alive for this row
     std::span<const column_spec> columns_;
     std::span<const std::optional<std::size_t>> index_;  // header position of each column
     std::optional<error> error_;

@@ -19,11 +19,16 @@ bool valid_utf8(std::string_view s) noexcept {
     while (i < s.size()) {
         const auto c = static_cast<unsigned char>(s[i]);
         std::size_t len = 0;
-        if (c < 0x80) len = 1;
-        else if ((c & 0xE0) == 0xC0) len = 2;
-        else if ((c & 0xF0) == 0xE0) len = 3;
-        else if ((c & 0xF8) == 0xF0) len = 4;
-        else return false;
+        if (c < 0x80)
+            len = 1;
+        else if ((c & 0xE0) == 0xC0)
+            len = 2;
+        else if ((c & 0xF0) == 0xE0)
+            len = 3;
+        else if ((c & 0xF8) == 0xF0)
+            len = 4;
+        else
+            return false;
         // The lead byte keeps 7, 5, 4 or 3 payload bits.
         constexpr unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
         char32_t cp = c & lead_mask[len];
@@ -105,7 +110,8 @@ sql::value field_reader::text(std::string_view column, std::size_t max_bytes, ne
         return {};
     }
     if (v.size() > max_bytes) {
-        fail(column, fmt::format("texto demasiado largo ({} bytes; máximo {})", v.size(), max_bytes),
+        fail(column,
+             fmt::format("texto demasiado largo ({} bytes; máximo {})", v.size(), max_bytes),
              fmt::format("text too long ({} bytes; at most {})", v.size(), max_bytes));
         return {};
     }
@@ -221,7 +227,8 @@ sql::value field_reader::list(std::string_view column, std::size_t max_items,
         const auto cut = rest.find(';');
         const std::string_view item = rest.substr(0, cut);
         if (item.empty()) {
-            fail(column, "lista inválida: separe los valores con «;», sin valores vacíos (p. ej. 6;15)",
+            fail(column,
+                 "lista inválida: separe los valores con «;», sin valores vacíos (p. ej. 6;15)",
                  "invalid list: separate the values with ';', with no empty value (e.g. 6;15)");
             return {};
         }

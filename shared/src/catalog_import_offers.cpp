@@ -48,11 +48,11 @@ status check_goal_item(std::string_view field, std::string_view item) {
 
 status check_level_item(std::string_view field, std::string_view item) {
     if (std::find(gad_levels.begin(), gad_levels.end(), item) != gad_levels.end()) return {};
-    return make_error(errc::bad_input, std::string(field),
-                      fmt::format("nivel de GAD desconocido «{}»; valores válidos: {}",
-                                  shown(item), joined(gad_levels)),
-                      fmt::format("unknown GAD level '{}'; valid values: {}", shown(item),
-                                  joined(gad_levels)));
+    return make_error(
+        errc::bad_input, std::string(field),
+        fmt::format("nivel de GAD desconocido «{}»; valores válidos: {}", shown(item),
+                    joined(gad_levels)),
+        fmt::format("unknown GAD level '{}'; valid values: {}", shown(item), joined(gad_levels)));
 }
 
 /// The id of the offer's cooperant, which must already be a live organisation (imported
@@ -80,8 +80,10 @@ void add_money(field_reader& r, row_write& w) {
     int minor_unit = 2;
     if (!currency.empty()) {
         auto unit = validate::check_currency(r.db(), r.field("currency"), currency);
-        if (unit) minor_unit = *unit;
-        else r.fail(unit.err());
+        if (unit)
+            minor_unit = *unit;
+        else
+            r.fail(unit.err());
     } else if (amounts) {
         r.fail("currency", "indique la moneda (p. ej. USD) cuando la oferta tiene montos",
                "give the currency (e.g. USD) when the offer has amounts");

@@ -28,24 +28,25 @@ constexpr std::string_view default_ngo_type = "21";
 constexpr std::size_t max_group_digits = 9;
 
 constexpr std::array organisation_columns{
-    column_spec{"code", true},    column_spec{"name", true},          column_spec{"acronym", false},
-    column_spec{"org_type", true}, column_spec{"source", false},      column_spec{"country", false},
-    column_spec{"ruc", false},    column_spec{"status", false},       column_spec{"cbf_valid_to", false},
+    column_spec{"code", true},     column_spec{"name", true},    column_spec{"acronym", false},
+    column_spec{"org_type", true}, column_spec{"source", false}, column_spec{"country", false},
+    column_spec{"ruc", false},     column_spec{"status", false}, column_spec{"cbf_valid_to", false},
     column_spec{"website", false}};
 
-constexpr std::array ngo_columns{
-    column_spec{"code", true},     column_spec{"name", true},          column_spec{"acronym", false},
-    column_spec{"ruc", true},      column_spec{"country", true},       column_spec{"status", true},
-    column_spec{"cbf_valid_to", false}, column_spec{"org_type", false}, column_spec{"website", false}};
+constexpr std::array ngo_columns{column_spec{"code", true},          column_spec{"name", true},
+                                 column_spec{"acronym", false},      column_spec{"ruc", true},
+                                 column_spec{"country", true},       column_spec{"status", true},
+                                 column_spec{"cbf_valid_to", false}, column_spec{"org_type", false},
+                                 column_spec{"website", false}};
 
 constexpr std::array mancomunidad_columns{column_spec{"code", true}, column_spec{"name", true},
                                           column_spec{"members", true},
                                           column_spec{"level", false}};
 
 constexpr std::array indicator_columns{
-    column_spec{"code", true},         column_spec{"name", true},   column_spec{"unit", true},
-    column_spec{"measure", false},     column_spec{"aggregation", false},
-    column_spec{"sdg", false},         column_spec{"sector", false}};
+    column_spec{"code", true},     column_spec{"name", true},         column_spec{"unit", true},
+    column_spec{"measure", false}, column_spec{"aggregation", false}, column_spec{"sdg", false},
+    column_spec{"sector", false}};
 
 /// The organisation columns both kinds write; `ngo` fixes the source and requires the
 /// directory's fields.
@@ -53,18 +54,17 @@ result<parsed_row> parse_party(field_reader& r, std::string_view code, bool ngo)
     const need directory = ngo ? need::required : need::optional;
     parsed_row out;
     out.main = {"organisation", "id", catalog_id(catalog_kind::organisations, code), {}};
-    out.main.values = {
-        {"name", r.text("name", catalog_max_short_text_bytes, need::required)},
-        {"acronym", r.text("acronym", catalog_max_short_text_bytes, need::optional)},
-        {"org_type", r.int_code_in("org_type", "iati.OrganisationType",
-                                   ngo ? default_ngo_type : std::string_view())},
-        {"cinr_source", ngo ? sql::value(std::string("ong_extranjera"))
-                            : r.code_in("source", "cinr.fuente", need::optional)},
-        {"country", r.code_in("country", "iati.Country", directory)},
-        {"ruc", r.ruc("ruc", directory)},
-        {"status", r.choice("status", org_statuses, directory, ngo ? "" : "activa")},
-        {"cbf_valid_to", r.date("cbf_valid_to")},
-        {"website", r.web_address("website")}};
+    out.main.values = {{"name", r.text("name", catalog_max_short_text_bytes, need::required)},
+                       {"acronym", r.text("acronym", catalog_max_short_text_bytes, need::optional)},
+                       {"org_type", r.int_code_in("org_type", "iati.OrganisationType",
+                                                  ngo ? default_ngo_type : std::string_view())},
+                       {"cinr_source", ngo ? sql::value(std::string("ong_extranjera"))
+                                           : r.code_in("source", "cinr.fuente", need::optional)},
+                       {"country", r.code_in("country", "iati.Country", directory)},
+                       {"ruc", r.ruc("ruc", directory)},
+                       {"status", r.choice("status", org_statuses, directory, ngo ? "" : "activa")},
+                       {"cbf_valid_to", r.date("cbf_valid_to")},
+                       {"website", r.web_address("website")}};
     if (!r.ok()) return r.take_error();
     return out;
 }
@@ -114,7 +114,9 @@ std::vector<row_write> member_links(std::string_view group, const std::string& m
         const auto cut = rest.find(',');
         const std::string_view member = rest.substr(0, cut);
         const std::string key = fmt::format("{}/{}", group, member);
-        links.push_back({"gad_membership", "id", derived_id("catalog", "gad_membership", key),
+        links.push_back({"gad_membership",
+                         "id",
+                         derived_id("catalog", "gad_membership", key),
                          {{"group_code", std::string(group)}, {"member", std::string(member)}}});
         rest = cut == std::string_view::npos ? std::string_view() : rest.substr(cut + 1);
     }
@@ -144,7 +146,8 @@ result<parsed_row> parse_mancomunidad(field_reader& r, std::string_view code) {
     if (!r.ok()) return r.take_error();
     const auto& list = std::get<std::string>(members);
     if (list.empty() || list.find(',') == std::string::npos) {
-        r.fail("members", "una mancomunidad necesita al menos dos GAD miembros (p. ej. 1701;170151)",
+        r.fail("members",
+               "una mancomunidad necesita al menos dos GAD miembros (p. ej. 1701;170151)",
                "a mancomunidad needs at least two member GADs (e.g. 1701;170151)");
         return r.take_error();
     }

@@ -48,9 +48,9 @@ bool same_values(const stored_row& stored, const row_write& w) {
 void insert_row(sql::db& db, const row_write& w, std::int64_t rev) {
     std::string params;
     for (std::size_t i = 0; i < w.values.size(); ++i) params += fmt::format("?{}, ", i + 2);
-    sql::stmt& s = db.cached(fmt::format("INSERT INTO {} ({}, {}rev, deleted) VALUES (?1, {}?{}, 0)",
-                                         w.table, w.key_column, column_list(w), params,
-                                         w.values.size() + 2));
+    sql::stmt& s =
+        db.cached(fmt::format("INSERT INTO {} ({}, {}rev, deleted) VALUES (?1, {}?{}, 0)", w.table,
+                              w.key_column, column_list(w), params, w.values.size() + 2));
     sql::reset_guard guard(s);
     s.bind(1, w.key);
     int i = 1;

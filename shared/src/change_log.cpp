@@ -2,6 +2,7 @@
 
 #include <msgpack.hpp>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace minga {
@@ -10,9 +11,19 @@ namespace {
 
 struct value_packer {
     msgpack::packer<msgpack::sbuffer>& pk;
+    msgpack::sbuffer& buf;
     void operator()(std::monostate) { pk.pack_nil(); }
     void operator()(std::int64_t v) { pk.pack_int64(v); }
-    void operator()(double v) { pk.pack_double(v); }
+    void operator()(double v) {
+        // Always float64: msgpack-c may pack a whole-number double as an integer, and the value
+        // must come back with the type the column stores.
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        char out[9];
+        out[0] = static_cast<char>(0xcb);
+        for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+        buf.write(out, sizeof out);
+    }
     void operator()(const std::string& v) {
         pk.pack_str(static_cast<std::uint32_t>(v.size()));
         pk.pack_str_body(v.data(), static_cast<std::uint32_t>(v.size()));
@@ -46,7 +57,7 @@ sql::blob encode_fields(const field_list& fields) {
     pk.pack_map(static_cast<std::uint32_t>(fields.size()));
     for (const auto& [name, v] : fields) {
         pk.pack(name);
-        std::visit(value_packer{pk}, v);
+        std::visit(value_packer{pk, buf}, v);
     }
     const auto* p = reinterpret_cast<const std::uint8_t*>(buf.data());
     return sql::blob(p, p + buf.size());

@@ -16,7 +16,7 @@ bool is_unquoted_special(char c) noexcept {
 }
 
 error line_error(errc code, std::size_t line, std::string es, std::string_view en) {
-    return make_error(code, line_field(line), std::move(es), fmt::format("line {}: {}", line, en));
+    return make_error(code, line_field(line), std::move(es), std::string(en));
 }
 
 }  // namespace

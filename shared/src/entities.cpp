@@ -83,7 +83,7 @@ constexpr std::array project_fields = {
 constexpr std::array result_fields = {
     field_spec{"project_id", "project", fk::ref, true, "project", "proyecto", "project"},
     field_spec{"title", "title", fk::text, true, "", "título", "title"},
-    field_spec{"type", "type", fk::integer, false, "1..9", "tipo (1 producto, 2 efecto, 3 impacto, 9 otro)",
+    field_spec{"type", "type", fk::choice, false, "1|2|3|9", "tipo (1 producto, 2 efecto, 3 impacto, 9 otro)",
                "type (1 output, 2 outcome, 3 impact, 9 other)"},
     field_spec{"description", "description", fk::text, false, "", "descripción", "description"},
 };

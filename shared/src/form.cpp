@@ -122,7 +122,33 @@ result<checked_form> form_checker::check(const entity_spec& e, const form& f,
         }
     }
     add_warnings(e, out);
+    normalize(e.table, out.fields);
+    for (auto& set : out.children)
+        for (auto& row : set.rows) normalize(set.table, row.fields);
     return out;
+}
+
+void form_checker::normalize(std::string_view table, field_list& fields) {
+    auto it = column_types_.find(table);
+    if (it == column_types_.end()) {
+        std::map<std::string, std::string, std::less<>> types;
+        auto s = r_.conn().prepare("SELECT name, type FROM pragma_table_info(?1)");
+        s.bind(1, table);
+        while (s.step()) types.emplace(s.get_text(0), s.get_text(1));
+        it = column_types_.emplace(std::string(table), std::move(types)).first;
+    }
+    for (auto& [name, v] : fields) {
+        auto t = it->second.find(name);
+        if (t == it->second.end()) continue;
+        if (t->second == "INTEGER") {
+            if (const auto* text = std::get_if<std::string>(&v)) {
+                auto n = parse_int(name, *text);
+                if (n) v = *n;
+            }
+        } else if (t->second == "REAL") {
+            if (const auto* n = std::get_if<std::int64_t>(&v)) v = static_cast<double>(*n);
+        }
+    }
 }
 
 result<sql::value> form_checker::check_value(const field_spec& fs, std::string_view text,

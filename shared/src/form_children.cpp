@@ -138,7 +138,8 @@ result<child_row> form_checker::check_child(const field_spec& fs, std::string_vi
 result<row_ref> form_checker::find_organisation(std::string_view field, std::string_view text) {
     // A 13-digit text is a RUC: people know their cooperants by RUC more often than by id.
     if (text.size() == 13 && text.find_first_not_of("0123456789") == std::string_view::npos) {
-        if (auto ok = check_ruc(field, text); !ok) return std::move(ok).err();
+        if (auto ok = check_ruc(field, text, ruc_rules::structure_only_for_entities); !ok)
+            return std::move(ok).err();
         auto& s = r_.conn().cached("SELECT id FROM organisation WHERE ruc = ?1 AND deleted = 0");
         sql::reset_guard g(s);
         s.bind(1, text);
@@ -166,6 +167,14 @@ status form_checker::check_order(const entity_spec& e, const checked_form& out,
                 if (k == col) return display_value(v);
         return {};
     };
+    // A point needs both coordinates (the schema refuses half a point).
+    bool has_lat = !get("lat").empty(), has_lon = !get("lon").empty();
+    if (has_lat != has_lon) {
+        std::string missing = has_lat ? "--lon" : "--lat";
+        return make_error(errc::bad_input, missing,
+                          "falta la otra coordenada: indique latitud y longitud juntas",
+                          "the other coordinate is missing: give latitude and longitude together");
+    }
     for (const auto& [from, to] : pairs) {
         auto a = get(from);
         auto b = get(to);

@@ -45,7 +45,6 @@ private:
 /// The error of a reference file, with the file's name put in front of the field.
 error in_file(error e, std::string_view file) {
     e.field = e.field.empty() ? std::string(file) : fmt::format("{}, {}", file, e.field);
-    e.en = fmt::format("{}: {}", file, e.en);
     return e;
 }
 
@@ -54,8 +53,7 @@ error in_file(error e, std::string_view file) {
 namespace refdata {
 
 error row::fail(std::string es, std::string_view en) const {
-    return make_error(errc::bad_input, csv::line_field(line()), std::move(es),
-                      fmt::format("line {}: {}", line(), en));
+    return make_error(errc::bad_input, csv::line_field(line()), std::move(es), std::string(en));
 }
 
 result<std::int64_t> for_each_row(const std::filesystem::path& data_dir, std::string_view file,

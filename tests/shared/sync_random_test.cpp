@@ -15,6 +15,7 @@ using minga::testing::sync_world;
 namespace {
 
 struct write {
+    write(hlc_t h, std::int64_t d, sql::value v) : hlc(h), device(d), value(std::move(v)) {}
     hlc_t hlc;
     std::int64_t device;
     sql::value value;
@@ -30,8 +31,8 @@ struct oracle {
             if (e.table != "agreement") continue;
             owner[e.row_id] = e.owner_gad;
             auto& del = writes[{e.row_id, "deleted"}];
-            del.push_back({e.hlc, device_num, std::int64_t{e.op == change_op::remove ? 1 : 0}});
-            for (auto& [k, v] : e.fields) writes[{e.row_id, k}].push_back({e.hlc, device_num, v});
+            del.emplace_back(e.hlc, device_num, std::int64_t{e.op == change_op::remove ? 1 : 0});
+            for (auto& [k, v] : e.fields) writes[{e.row_id, k}].emplace_back(e.hlc, device_num, v);
         }
     }
 

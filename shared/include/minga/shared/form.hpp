@@ -79,10 +79,14 @@ private:
     [[nodiscard]] result<row_ref> find_organisation(std::string_view field, std::string_view text);
     [[nodiscard]] result<int> minor_unit(std::string_view field, std::string_view currency);
     void add_warnings(const entity_spec& e, checked_form& out);
+    /// Gives each value the type its column stores ("110" -> 110 for an INTEGER column, 5 -> 5.0
+    /// for a REAL one), so the outbox carries exactly what the row holds.
+    void normalize(std::string_view table, field_list& fields);
 
     replica& r_;  // the caller's replica; outlives the checker
     std::map<std::string, row_ref, std::less<>> ref_cache_;
     std::map<std::string, int, std::less<>> minor_cache_;
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> column_types_;
 };
 
 }  // namespace minga

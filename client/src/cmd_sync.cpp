@@ -1,0 +1,258 @@
+// Commands that talk to the server or compare with it: enroll, sync, conflicts, digest.
+// The network is http_transport; the protocol and every SQL statement live in shared/.
+#include "commands.hpp"
+#include "http_transport.hpp"
+
+#include <minga/shared/conflicts.hpp>
+#include <minga/shared/digest.hpp>
+#include <minga/shared/sync_client.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <unistd.h>
+
+namespace minga::client {
+
+namespace {
+
+std::string host_name() {
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0) return {};
+    return buf;
+}
+
+/// Prints a sync or enrol failure with what to do next, and returns its exit code. A refused
+/// credential (revoked, expired, unknown) is the operator's matter, not the network's: exit 2.
+int fail_sync(printer& p, replica& r, const error& e) {
+    const auto pending = r.changes().pending_count();
+    if (e.code == errc::unauthorized || e.code == errc::expired) {
+        (void)p.fail(make_error(
+            e.code, e.field,
+            fmt::format("el servidor rechazó la credencial de este dispositivo ({}). Si fue "
+                        "revocado, pida al administrador un token nuevo (`minga-server device "
+                        "enroll`) y use `minga enroll`; sus {} cambio(s) pendiente(s) se conservan",
+                        e.es, pending),
+            fmt::format("the server refused this device's credential ({}). If it was revoked, ask "
+                        "the administrator for a new token (`minga-server device enroll`) and use "
+                        "`minga enroll`; your {} pending change(s) are kept",
+                        e.en, pending)));
+        return static_cast<int>(exit_code::bad_input);
+    }
+    if (is_transient(e.code)) {
+        return p.fail(make_error(
+            e.code, e.field,
+            fmt::format("{}. Nada se perdió: {} cambio(s) siguen pendientes; intente más tarde", e.es, pending),
+            fmt::format("{}. Nothing was lost: {} change(s) are still pending; try again later", e.en, pending)));
+    }
+    return p.fail(e);
+}
+
+void register_enroll(CLI::App& app, cmd_env& env) {
+    struct opts {
+        std::string server;
+        std::string token;
+        std::string name;
+    };
+    auto o = std::make_shared<opts>();
+    auto* cmd = app.add_subcommand("enroll", "inscribir este dispositivo en un servidor (necesita conexión)");
+    cmd->add_option("--server", o->server, "dirección del servidor, p. ej. http://servidor:8080")->required();
+    cmd->add_option("--token", o->token, "token de un solo uso de `minga-server device enroll`")->required();
+    cmd->add_option("--name", o->name, "nombre de este dispositivo (predeterminado: el del equipo)");
+    cmd->callback([&env, o] {
+        env.action = [o, &g = env.g](printer& p) {
+            auto t = http_transport::create(o->server);
+            if (!t) return p.fail(t.err());
+            int code = 0;
+            auto r = open_replica(p, g, code);
+            if (!r) return code;
+            const std::string name = o->name.empty() ? host_name() : o->name;
+            auto rep = enroll(*r, t->as_transport_fn(), t->url().text(), o->token, name);
+            if (!rep) return fail_sync(p, *r, rep.err());
+            std::string gads;
+            for (const auto& x : rep->gads) gads += (gads.empty() ? "" : ", ") + x;
+            p.done(fmt::format("{} {} (GAD {}). {}: {}; {}",
+                               p.pick("Dispositivo inscrito en", "Device enrolled with"), t->url().text(), gads,
+                               p.pick("cambios pendientes", "pending changes"), rep->requeued,
+                               p.pick("se enviarán con `minga sync`", "they will go with `minga sync`")),
+                   {{"ok", true},
+                    {"server", t->url().text()},
+                    {"device_id", r->device_id()},
+                    {"gads", rep->gads},
+                    {"pending_changes", rep->requeued}});
+            return 0;
+        };
+    });
+}
+
+void register_sync(CLI::App& app, cmd_env& env) {
+    auto* cmd = app.add_subcommand("sync", "enviar los cambios y recibir los del servidor");
+    cmd->callback([&env] {
+        env.action = [&g = env.g](printer& p) {
+            int code = 0;
+            auto r = open_replica(p, g, code);
+            if (!r) return code;
+            const auto link = stored_link(*r);
+            if (link.credential.empty() || link.server_url.empty()) {
+                return p.fail(make_error(
+                    errc::bad_input, "enroll",
+                    "este dispositivo no está inscrito; use `minga enroll --server URL --token T`",
+                    "this device is not enrolled; use `minga enroll --server URL --token T`"));
+            }
+            auto t = http_transport::create(link.server_url);
+            if (!t) return p.fail(t.err());
+            const bool tty = !g.json && isatty(STDERR_FILENO);
+            auto progress = [&](const sync_progress& s) {
+                if (!tty) return;
+                const bool push = s.phase == "push";
+                p.err() << '\r' << (push ? p.pick("Enviando", "Sending") : p.pick("Recibiendo", "Receiving"))
+                        << ' ' << s.done << '/' << s.total << "…   " << std::flush;
+            };
+            const auto start = std::chrono::steady_clock::now();
+            auto rep = sync(*r, t->as_transport_fn(), sync_options{}, progress);
+            if (tty) p.err() << '\r' << std::string(40, ' ') << '\r' << std::flush;
+            if (!rep) return fail_sync(p, *r, rep.err());
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start).count();
+            std::string text = fmt::format(
+                "{}: {} {}, {} {}, {} {} ({} KB {} / {} KB {}, {} ms)",
+                p.pick("Sincronización completa", "Sync complete"), rep->pushed,
+                p.pick("enviado(s)", "sent"), rep->pulled, p.pick("recibido(s)", "received"),
+                rep->conflicts, p.pick("conflicto(s)", "conflict(s)"), (t->bytes_sent() + 1023) / 1024,
+                p.pick("enviados", "sent"), (t->bytes_received() + 1023) / 1024,
+                p.pick("recibidos", "received"), ms);
+            if (rep->conflicts > 0)
+                text += p.pick("\nRevise los conflictos con `minga conflicts`.",
+                               "\nReview the conflicts with `minga conflicts`.");
+            p.done(text, {{"ok", true},
+                          {"server", link.server_url},
+                          {"pushed", rep->pushed},
+                          {"pulled", rep->pulled},
+                          {"conflicts", rep->conflicts},
+                          {"requests", rep->requests},
+                          {"offset_ms", rep->offset_ms},
+                          {"bytes_sent", t->bytes_sent()},
+                          {"bytes_received", t->bytes_received()},
+                          {"connections", t->connections()},
+                          {"ms", ms}});
+            return 0;
+        };
+    });
+}
+
+nlohmann::json conflict_json(const conflict_info& c) {
+    return {{"id", c.id},
+            {"table", c.table},
+            {"row_id", c.row_id},
+            {"column", c.column},
+            {"winner_value", c.winner_value},
+            {"loser_value", c.loser_value},
+            {"winner_device", c.winner_device},
+            {"loser_device", c.loser_device},
+            {"mine_lost", c.mine_lost},
+            {"status", c.status}};
+}
+
+/// The conflict whose id is `id` or starts with it (4+ characters, unique).
+result<std::string> find_conflict(replica& r, const std::string& id) {
+    std::vector<std::string> hits;
+    for (const auto& c : list_conflicts(r, true)) {
+        if (c.id == id) return c.id;
+        if (id.size() >= 4 && c.id.compare(0, id.size(), id) == 0) hits.push_back(c.id);
+    }
+    if (hits.size() == 1) return hits.front();
+    if (hits.empty())
+        return make_error(errc::not_found, "ID", "no existe el conflicto " + id + "; vea `minga conflicts --all`",
+                          "there is no conflict " + id + "; see `minga conflicts --all`");
+    return make_error(errc::bad_input, "ID", "el prefijo " + id + " corresponde a varios conflictos; escriba más caracteres",
+                      "the prefix " + id + " matches several conflicts; type more characters");
+}
+
+void register_conflicts(CLI::App& app, cmd_env& env) {
+    auto all = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("conflicts", "ver los conflictos (valores que perdieron ante otro dispositivo)");
+    cmd->add_flag("--all", *all, "incluir los ya resueltos");
+
+    struct resolve_opts {
+        std::string id;
+        std::string keep;
+    };
+    auto ro = std::make_shared<resolve_opts>();
+    auto* resolve = cmd->add_subcommand("resolve", "resolver un conflicto");
+    resolve->add_option("ID", ro->id, "id del conflicto (o un prefijo único de 4+ caracteres)")->required();
+    resolve->add_option("--keep", ro->keep, "mine (el valor de este dispositivo) o theirs (el del otro)")
+        ->required()
+        ->check(CLI::IsMember({"mine", "theirs"}));
+    resolve->callback([&env, ro] {
+        env.action = [ro, &g = env.g](printer& p) {
+            int code = 0;
+            auto r = open_replica(p, g, code);
+            if (!r) return code;
+            auto id = find_conflict(*r, ro->id);
+            if (!id) return p.fail(id.err());
+            auto c = resolve_conflict(*r, *id, ro->keep == "mine");
+            if (!c) return p.fail(c.err());
+            p.done(fmt::format("{} {} {}: {} {}", p.pick("Conflicto", "Conflict"), c->id,
+                               p.pick("resuelto", "resolved"),
+                               ro->keep == "mine" ? p.pick("se conserva su valor", "your value is kept")
+                                                  : p.pick("se conserva el valor del otro dispositivo",
+                                                           "the other device's value is kept"),
+                               p.pick("(se enviará en la próxima sincronización)", "(it goes with the next sync)")),
+                   {{"ok", true}, {"conflict", conflict_json(*c)}});
+            return 0;
+        };
+    });
+
+    cmd->callback([&env, all, resolve] {
+        if (resolve->parsed()) return;  // `conflicts resolve` set its own action
+        env.action = [all, &g = env.g](printer& p) {
+            int code = 0;
+            auto r = open_replica(p, g, code);
+            if (!r) return code;
+            const auto list = list_conflicts(*r, *all);
+            if (p.json()) {
+                auto arr = nlohmann::json::array();
+                for (const auto& c : list) arr.push_back(conflict_json(c));
+                p.out() << nlohmann::json{{"ok", true}, {"count", list.size()}, {"conflicts", arr}}.dump() << '\n';
+                return 0;
+            }
+            for (const auto& c : list)
+                p.out() << fmt::format("{}  {}.{} ({} {})  {}: «{}»  {}: «{}»{}  [{}]\n", c.id, c.table,
+                                       c.column, p.pick("fila", "row"), c.row_id, p.pick("ganó", "won"),
+                                       c.winner_value, p.pick("perdió", "lost"), c.loser_value,
+                                       c.mine_lost ? p.pick(" (el suyo)", " (yours)") : "", c.status);
+            p.out() << fmt::format("{} {}\n", list.size(),
+                                   *all ? p.pick("conflicto(s)", "conflict(s)")
+                                        : p.pick("conflicto(s) abierto(s)", "open conflict(s)"));
+            if (!list.empty() && !*all)
+                p.out() << p.pick("Resuelva con `minga conflicts resolve ID --keep mine|theirs`.\n",
+                                  "Resolve with `minga conflicts resolve ID --keep mine|theirs`.\n");
+            return 0;
+        };
+    });
+}
+
+void register_digest(CLI::App& app, cmd_env& env) {
+    auto* cmd = app.add_subcommand("digest", "huella de los datos de este dispositivo (igual a la del servidor al converger)");
+    cmd->callback([&env] {
+        env.action = [&g = env.g](printer& p) {
+            int code = 0;
+            auto r = open_replica(p, g, code);
+            if (!r) return code;
+            const auto d = scope_digest(r->conn(), r->gads());
+            p.done(d, {{"ok", true}, {"digest", d}, {"gads", r->gads()}});
+            return 0;
+        };
+    });
+}
+
+}  // namespace
+
+void register_sync_commands(CLI::App& app, cmd_env& env) {
+    register_enroll(app, env);
+    register_sync(app, env);
+    register_conflicts(app, env);
+    register_digest(app, env);
+}
+
+}  // namespace minga::client

@@ -1,0 +1,102 @@
+#pragma once
+// The client's HTTP transport for the sync protocol: one keep-alive connection to the server,
+// reused across the requests of one sync, with connect/write/read timeouts, zstd both ways
+// and a byte count per direction (for benchmarks and the sync summary).
+//
+// `post()` answers with the response frame (decompressed) whatever the HTTP status, because
+// the server's body is always a frame: the sync engine reads the error code from it. Transport
+// failures come back as `errc::unavailable` (no route, refused, reset, not a minga server) or
+// `errc::timeout`, with messages in Spanish and English that name the server.
+//
+// Thread affinity: one object per thread; it runs its own private io_context during each
+// call (blocking the caller, never anyone else). Not copyable; movable.
+#include <minga/protocol/result.hpp>
+#include <minga/protocol/tuning.hpp>
+#include <minga/shared/sync_client.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace minga::client {
+
+/// Bounds of the transport, each with what it bounds.
+namespace transport_tuning {
+/// Establishing the TCP connection (name lookup included).
+inline constexpr std::chrono::seconds connect_timeout{20};
+/// Sending one request, headers and body. Sized for a batch over a poor 2G link.
+inline constexpr std::chrono::seconds write_timeout{120};
+/// Receiving one whole response once the request is sent (the server may queue it first).
+inline constexpr std::chrono::seconds read_timeout{180};
+/// Bytes of a response's status line and headers.
+inline constexpr std::size_t max_header_bytes = 16 * 1024;
+/// Requests smaller than this are sent uncompressed.
+inline constexpr std::size_t compress_min_bytes = 256;
+/// zstd level for requests.
+inline constexpr int zstd_level = 3;
+}  // namespace transport_tuning
+
+struct transport_options {
+    std::chrono::milliseconds connect_timeout = transport_tuning::connect_timeout;
+    std::chrono::milliseconds write_timeout = transport_tuning::write_timeout;
+    std::chrono::milliseconds read_timeout = transport_tuning::read_timeout;
+    /// A response body, on the wire and after decompression.
+    std::size_t max_response_bytes = protocol::tuning::max_body_bytes;
+    std::size_t compress_min_bytes = transport_tuning::compress_min_bytes;
+    int zstd_level = transport_tuning::zstd_level;
+    bool compress = true;  ///< compress requests (when smaller) and accept zstd responses
+};
+
+/// `http://host[:port][/prefix]`, as given to `minga enroll --server`.
+struct server_url {
+    std::string host;  ///< without brackets for IPv6
+    std::uint16_t port = 80;
+    std::string prefix;  ///< "" or "/something", no trailing slash
+
+    /// Back to text: `http://host:port/prefix`.
+    [[nodiscard]] std::string text() const;
+    /// `host:port` for messages and the Host header.
+    [[nodiscard]] std::string authority() const;
+};
+
+/// Parses a server URL. `https://` is refused for now (`bad_input`, field "--server", saying
+/// so); so are other schemes, user info, queries and bad ports.
+[[nodiscard]] result<server_url> parse_server_url(std::string_view text);
+
+class http_transport {
+public:
+    /// A transport to `url` (parsed with `parse_server_url`). Connects lazily, on first post.
+    [[nodiscard]] static result<http_transport> create(std::string_view url,
+                                                       const transport_options& opts = {});
+    http_transport(http_transport&&) noexcept;
+    http_transport& operator=(http_transport&&) noexcept;
+    ~http_transport();
+
+    /// Sends one request frame to `POST <prefix>/v1/sync` with `bearer` (none when empty) and
+    /// returns the response frame. A connection the server closed while idle is reopened once.
+    [[nodiscard]] result<std::vector<std::uint8_t>> post(std::span<const std::uint8_t> frame,
+                                                         std::string_view bearer);
+
+    /// Bytes written to / read from the network so far (HTTP headers included).
+    [[nodiscard]] std::uint64_t bytes_sent() const noexcept;
+    [[nodiscard]] std::uint64_t bytes_received() const noexcept;
+    /// TCP connections opened so far (1 for a sync whose connection was kept alive throughout).
+    [[nodiscard]] std::uint64_t connections() const noexcept;
+    [[nodiscard]] const server_url& url() const noexcept;
+
+    /// A `transport_fn` that calls `post()` on this transport, which must outlive it (moving
+    /// the transport is fine).
+    [[nodiscard]] transport_fn as_transport_fn();
+
+private:
+    struct impl;
+    explicit http_transport(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> p_;
+};
+
+}  // namespace minga::client

@@ -1,0 +1,97 @@
+#include <minga/server/cli.hpp>
+#include <minga/server/version.hpp>
+
+#include "commands.hpp"
+
+#include <minga/shared/sqlite.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+
+namespace minga::server {
+
+namespace {
+
+std::string default_data_dir() {
+    if (const char* d = std::getenv("MINGA_DATA"); d && *d) return d;
+    return "./minga-server-data";
+}
+
+std::string default_lang() {
+    if (const char* l = std::getenv("MINGA_LANG"); l && std::string_view(l) == "en") return "en";
+    return "es";
+}
+
+}  // namespace
+
+std::optional<central> open_central(printer& p, const global_options& g, int& code) {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::path(g.data_dir) / central::file_name, ec)) {
+        code = p.fail(make_error(
+            errc::not_found, "--data",
+            "no hay un almacén del servidor en " + g.data_dir +
+                "; créelo con `minga-server --data " + g.data_dir + " init`",
+            "there is no server store in " + g.data_dir + "; create it with `minga-server --data " +
+                g.data_dir + " init`"));
+        return std::nullopt;
+    }
+    auto c = central::open(g.data_dir);
+    if (!c) {
+        code = p.fail(c.err());
+        return std::nullopt;
+    }
+    return std::move(*c);
+}
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    cmd_env env;
+    env.g.data_dir = default_data_dir();
+    env.g.lang = default_lang();
+
+    CLI::App app{"minga-server: servidor central de sincronización de minga"};
+    app.fallthrough();
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string(version()));
+    app.add_option("--data", env.g.data_dir,
+                   "carpeta del almacén (o MINGA_DATA; predeterminada ./minga-server-data)");
+    app.add_flag("--json", env.g.json, "salida como un documento JSON");
+    app.add_option("--lang", env.g.lang, "idioma de los mensajes: es (predeterminado) o en")
+        ->check(CLI::IsMember({"es", "en"}));
+
+    register_admin_commands(app, env);
+    register_serve_command(app, env);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        out << app.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion&) {
+        out << version() << '\n';
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        err << (env.g.lang == "en" ? "usage error: " : "error de uso: ") << e.what() << '\n'
+            << (env.g.lang == "en" ? "see `minga-server --help`" : "vea `minga-server --help`")
+            << '\n';
+        return static_cast<int>(exit_code::bad_input);
+    }
+    printer p(env.g, out, err);
+    if (!env.action) {
+        out << app.help();
+        return static_cast<int>(exit_code::bad_input);
+    }
+    try {
+        return env.action(p);
+    } catch (const sql::sql_error& e) {
+        // A storage failure is not the operator's input: say what broke and where.
+        return p.fail(make_error(errc::internal, "--data",
+                                 std::string("fallo de la base de datos del servidor: ") + e.what(),
+                                 std::string("server database failure: ") + e.what()));
+    }
+}
+
+}  // namespace minga::server

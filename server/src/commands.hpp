@@ -1,0 +1,28 @@
+#pragma once
+// Registration of minga-server's subcommands. Each registers its options on the CLI11 app and,
+// when chosen, sets `env.action` to the function that runs it.
+#include "output.hpp"
+
+#include <minga/shared/central.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+
+namespace minga::server {
+
+struct cmd_env {
+    global_options g;
+    std::function<int(printer&)> action;
+};
+
+/// `init`, `gad list`, `device enroll|list|revoke`, `digest`.
+void register_admin_commands(CLI::App& app, cmd_env& env);
+/// `serve --listen HOST:PORT`.
+void register_serve_command(CLI::App& app, cmd_env& env);
+
+/// Opens the store in the data folder, or prints why not and returns nullopt with `code` set.
+[[nodiscard]] std::optional<central> open_central(printer& p, const global_options& g, int& code);
+
+}  // namespace minga::server

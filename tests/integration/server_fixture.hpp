@@ -1,0 +1,100 @@
+#pragma once
+// Integration support: a real `minga-server` process on 127.0.0.1:0 with its own store in a
+// scratch directory. Start-up is synchronised on the "listening on http://HOST:PORT" line; the
+// stop sends SIGTERM and waits (bounded) for the exit. No sleeps.
+#include "minga_cli.hpp"
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace minga::test {
+
+class minga_server {
+public:
+    /// Creates the store (`init`); throws when that fails.
+    minga_server() : dir_("minga-srv") {
+        auto r = run({"init"});
+        if (!r.exited(0)) throw std::runtime_error("minga-server init failed\n" + r.describe());
+    }
+
+    [[nodiscard]] fs::path data_dir() const { return dir_ / "store"; }
+
+    /// `minga-server --data DIR ARGS...` run to completion, in Spanish, MINGA_* removed.
+    [[nodiscard]] process_result run(const std::vector<std::string>& args) const {
+        std::vector<std::string> full{"--data", data_dir().string()};
+        full.insert(full.end(), args.begin(), args.end());
+        run_options o;
+        o.env = {{"MINGA_DATA", std::nullopt}, {"MINGA_LANG", std::nullopt}};
+        return run_process(minga_server_bin(), full, o);
+    }
+    [[nodiscard]] nlohmann::json run_json(const std::vector<std::string>& args) const {
+        std::vector<std::string> full{"--json"};
+        full.insert(full.end(), args.begin(), args.end());
+        auto r = run(full);
+        if (!r.exited(0)) throw std::runtime_error("minga-server command failed\n" + r.describe());
+        return json_of(r);
+    }
+
+    /// Starts `serve --listen 127.0.0.1:0` and returns the URL from its first line.
+    std::string start() {
+        run_options o;
+        o.env = {{"MINGA_DATA", std::nullopt}, {"MINGA_LANG", std::nullopt}};
+        child_.emplace(minga_server_bin(),
+                       std::vector<std::string>{"--data", data_dir().string(), "serve", "--listen",
+                                                "127.0.0.1:0"},
+                       o);
+        auto line = child_->read_line();
+        const std::string prefix = "listening on ";
+        if (!line || line->rfind(prefix, 0) != 0)
+            throw std::runtime_error("minga-server did not print its address; stderr:\n" +
+                                     child_->stderr_text());
+        url_ = line->substr(prefix.size());
+        return url_;
+    }
+    [[nodiscard]] const std::string& url() const noexcept { return url_; }
+
+    /// SIGTERM, then the exit (bounded by a guard of 30 s).
+    process_result stop(int sig = SIGTERM) {
+        auto r = child_->stop(sig, std::chrono::seconds(30));
+        return r;
+    }
+    [[nodiscard]] std::string log_text() const { return child_ ? child_->stderr_text() : ""; }
+
+    /// A one-time enrolment token for a device of `gad`.
+    [[nodiscard]] std::string token(const std::string& gad) const {
+        return run_json({"device", "enroll", "--gad", gad, "--name", "tableta " + gad})
+            .at("token")
+            .get<std::string>();
+    }
+    [[nodiscard]] std::string digest(const std::string& gad) const {
+        auto r = run({"digest", "--gad", gad});
+        if (!r.exited(0)) throw std::runtime_error("minga-server digest failed\n" + r.describe());
+        return r.out.substr(0, r.out.find('\n'));
+    }
+
+private:
+    temp_dir dir_;
+    std::optional<child_process> child_;
+    std::string url_;
+};
+
+/// Runs a minga command with --json, REQUIREs exit 0 and returns the document.
+inline nlohmann::json ok_json(const minga_client& c, const std::vector<std::string>& args) {
+    auto r = c.run_json(args);
+    INFO(r.describe());
+    REQUIRE(r.exited(0));
+    return json_of(r);
+}
+
+/// `minga digest` of a replica.
+inline std::string client_digest(const minga_client& c) {
+    return ok_json(c, {"digest"}).at("digest").get<std::string>();
+}
+
+}  // namespace minga::test
