@@ -214,6 +214,31 @@ std::vector<gad_info> central::gads(std::string_view level) {
     return out;
 }
 
+result<catalog_summary> central::import_catalog(catalog_kind kind, std::istream& in) {
+    auto& db = *p_->db;
+    sql::transaction tx(db);
+    auto rev = db.scalar_int(
+                   "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM central_meta "
+                   "WHERE key = 'catalog_rev'), 0)") + 1;
+    auto sum = minga::import_catalog(tx, kind, in, rev);
+    if (!sum) return sum;
+    std::size_t changed = 0;
+    for (const auto& [table, keys] : sum->changed) {
+        for (const auto& key : keys) {
+            p_->bump_seq(table, key, "", 0);
+            ++changed;
+        }
+    }
+    if (changed > 0) {
+        auto s = db.prepare(
+            "INSERT INTO central_meta(key, value) VALUES ('catalog_rev', ?1) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        s.bind(1, std::to_string(rev)).exec();
+    }
+    tx.commit();
+    return sum;
+}
+
 result<std::string> central::digest(const std::vector<std::string>& gads) {
     for (const auto& g : gads) {
         auto s = p_->db->prepare("SELECT 1 FROM gad WHERE code = ?1");

@@ -2,6 +2,8 @@
 
 #include <minga/shared/conflicts.hpp>
 
+#include <fstream>
+
 using namespace minga;
 using minga::testing::sync_world;
 
@@ -95,4 +97,31 @@ TEST_CASE("sync: a sync with nothing to do is one small round trip") {
     CHECK(rep.pushed == 0);
     CHECK(rep.pulled == 0);
     CHECK(w.bytes_up + w.bytes_down < 600);
+}
+
+TEST_CASE("sync: a catalogue imported on the server reaches every device, once") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    auto& c = w.add_device("170152");
+    auto samples = std::filesystem::path(MINGA_SOURCE_DIR) / "data" / "samples";
+    for (auto [kind, file] : {std::pair{catalog_kind::organisations, "organisations.csv"},
+                              std::pair{catalog_kind::ngos, "ngos.csv"},
+                              std::pair{catalog_kind::offers, "offers.csv"}}) {
+        std::ifstream in(samples / file);
+        auto sum = w.server->import_catalog(kind, in);
+        REQUIRE(sum.ok());
+    }
+    auto offers = w.server->conn().scalar_int("SELECT count(*) FROM offer");
+    REQUIRE(offers > 0);
+    w.sync_ok(a);
+    w.sync_ok(c);
+    CHECK(a.conn().scalar_int("SELECT count(*) FROM offer") == offers);
+    CHECK(c.conn().scalar_int("SELECT count(*) FROM offer") == offers);
+    CHECK(a.conn().scalar_int("SELECT count(*) FROM offer_fts") == offers);
+    // Re-importing the same file changes nothing and sends nothing.
+    std::ifstream again(samples / "offers.csv");
+    auto sum = w.server->import_catalog(catalog_kind::offers, again);
+    REQUIRE(sum.ok());
+    CHECK(sum->updated == 0);
+    CHECK(w.sync_ok(a).pulled == 0);
 }

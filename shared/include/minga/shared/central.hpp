@@ -12,11 +12,13 @@
 /// (disk full, corrupt database) throws `sql::sql_error`.
 
 #include <minga/protocol/result.hpp>
+#include <minga/shared/catalog_import.hpp>
 #include <minga/shared/hlc.hpp>
 #include <minga/shared/sqlite.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <memory>
 #include <span>
 #include <string>
@@ -85,6 +87,10 @@ public:
     [[nodiscard]] status revoke_device(std::string_view id);
     /// GADs known to the server; `level` filters ("" = all).
     [[nodiscard]] std::vector<gad_info> gads(std::string_view level = {});
+    /// Imports a catalogue file (all or nothing); changed rows get a new catalogue revision and
+    /// reach every device at its next sync.
+    [[nodiscard]] result<catalog_summary> import_catalog(catalog_kind kind, std::istream& in);
+
     /// The hash of the data a device scoped to `gads` should hold (see scope_digest()).
     [[nodiscard]] result<std::string> digest(const std::vector<std::string>& gads);
 
