@@ -78,7 +78,7 @@ struct dctx_deleter {
 std::optional<bytes> decompress(std::span<const std::uint8_t> in, std::size_t max_out) {
     std::unique_ptr<ZSTD_DCtx, dctx_deleter> ctx(ZSTD_createDCtx());
     if (!ctx) throw std::bad_alloc();
-    ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, 27);
+    ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, 24);  // 16 MiB: twice the body limit
     const unsigned long long declared = ZSTD_getFrameContentSize(in.data(), in.size());
     if (declared == ZSTD_CONTENTSIZE_ERROR) return std::nullopt;
     if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared > max_out) return std::nullopt;

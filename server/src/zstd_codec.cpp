@@ -40,7 +40,7 @@ result<std::vector<std::uint8_t>> decompress(std::span<const std::uint8_t> in,
     std::unique_ptr<ZSTD_DCtx, dctx_deleter> ctx(ZSTD_createDCtx());
     if (!ctx) throw std::bad_alloc();
     // Refuse absurd window sizes up front: they would make zstd allocate before we see output.
-    ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, 27);
+    ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, 24);  // 16 MiB: twice the body limit
 
     std::vector<std::uint8_t> out;
     // Start from the declared size when the frame states one (and it fits), else a guess.

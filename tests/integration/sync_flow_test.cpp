@@ -49,7 +49,7 @@ std::set<std::string> ids_of(const nlohmann::json& list) {
 
 }  // namespace
 
-TEST_CASE("integration: three devices work offline, sync in any order and converge per scope",
+TEST_CASE("sync: three devices work offline, sync in any order and converge per scope",
           "[integration][slow]") {
     minga_server server;
     const std::string url = server.start();
@@ -177,7 +177,7 @@ TEST_CASE("integration: three devices work offline, sync in any order and conver
     }
 }
 
-TEST_CASE("integration: logs carry one line per request and never a token or credential",
+TEST_CASE("server logs: one line per request, never a token or credential",
           "[integration]") {
     minga_server server;
     const std::string url = server.start();
@@ -195,7 +195,7 @@ TEST_CASE("integration: logs carry one line per request and never a token or cre
     CHECK(log.find("Bearer") == std::string::npos);
 }
 
-TEST_CASE("integration: minga-server usage errors exit 2 naming the option", "[integration]") {
+TEST_CASE("server cli: usage errors exit 2 naming the option", "[integration]") {
     minga_server server;
     auto r = server.run({"device", "enroll"});
     CHECK(r.exited(2));
@@ -213,7 +213,7 @@ TEST_CASE("integration: minga-server usage errors exit 2 naming the option", "[i
     CHECK(no_store.err.find("minga-server --data /nonexistent/minga init") != std::string::npos);
 }
 
-TEST_CASE("integration: enrol with a bad URL or token fails clearly", "[integration]") {
+TEST_CASE("enroll: a bad URL or token fails clearly", "[integration]") {
     minga_server server;
     const std::string url = server.start();
     minga_client c;

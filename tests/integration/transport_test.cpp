@@ -22,7 +22,7 @@ std::uint16_t closed_port() {
 
 }  // namespace
 
-TEST_CASE("transport: server URLs parse; https is refused for now", "[transport]") {
+TEST_CASE("transport: server URLs parse, and https is refused for now", "[transport]") {
     auto u = client::parse_server_url("http://gad.example.org:8080/minga/");
     REQUIRE(u.ok());
     CHECK(u->host == "gad.example.org");

@@ -29,7 +29,7 @@ TEST_CASE("frames: each error code maps to its HTTP status", "[server]") {
     CHECK(server::http_status_for(errc::internal) == 500);
 }
 
-TEST_CASE("listen: HOST:PORT, [IPv6]:PORT and port 0 parse; the rest names --listen", "[server]") {
+TEST_CASE("listen: HOST:PORT, [IPv6]:PORT and port 0 parse, anything else names --listen", "[server]") {
     auto a = server::parse_listen("127.0.0.1:0");
     REQUIRE(a.ok());
     CHECK(a->host == "127.0.0.1");

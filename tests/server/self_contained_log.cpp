@@ -1,0 +1,3 @@
+// Compiles <minga/server/log.hpp> alone: a public header includes what it uses.
+#include <minga/server/log.hpp>
+#include <minga/server/log.hpp>  // and twice: it has an include guard
