@@ -43,7 +43,7 @@ step "2. GAD parroquial de Alangasí (170151): trabajo sin conexión"
 alangasi init --gad 170151
 project=$(alangasi --json project add --title "Restauración de la cuenca del río San Pedro" \
   --modality fin_no_reembolsable --source descentralizada --sdg 6 --sdg 15 --sector 41030:70 \
-  --sector 31220:30 --location 170151:Barrio El Tingo:-0.3070:-78.4050 \
+  --sector 31220:30 --location "170151:Barrio El Tingo:-0.3070:-78.4050" \
   --budget 2026-01-01:2026-12-31:48000.00 --planned-start 2026-01-15 --planned-end 2027-06-30 \
   --pdot "Objetivo 2: ambiente sano" --beneficiaries 1200 | id_of)
 echo "proyecto $project"

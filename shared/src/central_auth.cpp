@@ -100,6 +100,7 @@ result<protocol::enroll_ack> central::impl::on_enroll(const protocol::enroll& m)
     }
     std::string secret = random_hex(credential_bytes);
     sql::transaction tx(*db);
+    // The administrator's name for the device wins over the one the device sends.
     // A re-enrolment after revocation keeps the device's id and high-water mark, so changes it
     // queued while revoked are applied exactly once.
     std::uint64_t hwm = 0;
@@ -111,7 +112,7 @@ result<protocol::enroll_ack> central::impl::on_enroll(const protocol::enroll& m)
         rm.bind(1, old.get_int(0)).exec();
     }
     auto up = db->prepare(
-        "UPDATE device SET id = ?1, name = CASE WHEN ?2 = '' THEN name ELSE ?2 END, "
+        "UPDATE device SET id = ?1, name = CASE WHEN name = 'dispositivo' AND ?2 <> '' THEN ?2 ELSE name END, "
         "status = 'activo', token_hash = NULL, credential_hash = ?3, enrolled_ms = ?4, "
         "last_seen_ms = ?4, acked_through = ?5 WHERE num = ?6");
     up.bind(1, m.device_id).bind(2, m.device_name).bind(3, hash_secret(secret)).bind(4, now);
