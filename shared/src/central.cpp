@@ -1,5 +1,6 @@
 #include "central_impl.hpp"
 #include "schema_sql.hpp"
+#include "store_file.hpp"
 
 #include <minga/protocol/codec.hpp>
 #include <minga/shared/digest.hpp>
@@ -22,8 +23,8 @@ namespace {
 void migrate_central(sql::db& db) {
     int current = 0;
     if (db.scalar_int("SELECT count(*) FROM sqlite_master WHERE name = 'central_meta'") > 0)
-        current = static_cast<int>(db.scalar_int(
-            "SELECT CAST(value AS INTEGER) FROM central_meta WHERE key = 'schema'"));
+        current = static_cast<int>(
+            db.scalar_int("SELECT CAST(value AS INTEGER) FROM central_meta WHERE key = 'schema'"));
     for (const auto& step : schema_sql::central()) {
         if (step.version <= current) continue;
         sql::transaction tx(db);
@@ -68,8 +69,10 @@ std::uint64_t central::impl::bump_seq(std::string_view table, std::string_view r
         "INSERT INTO change_index(tbl, row_id, owner_gad, echo_device) VALUES (?1, ?2, ?3, ?4)");
     sql::reset_guard g(ins);
     ins.bind(1, table).bind(2, row_id).bind(3, owner_gad);
-    if (echo_device > 0) ins.bind(4, echo_device);
-    else ins.bind(4, nullptr);
+    if (echo_device > 0)
+        ins.bind(4, echo_device);
+    else
+        ins.bind(4, nullptr);
     ins.exec();
     return static_cast<std::uint64_t>(db->last_insert_rowid());
 }
@@ -79,39 +82,25 @@ central::central(central&&) noexcept = default;
 central& central::operator=(central&&) noexcept = default;
 central::~central() = default;
 
-sql::db& central::conn() noexcept { return *p_->db; }
+sql::db& central::conn() noexcept {
+    return *p_->db;
+}
 
 result<central> central::create(const fs::path& dir, const fs::path& data_dir) {
-    std::error_code ec;
-    if (fs::exists(dir / file_name, ec)) {
-        return make_error(errc::conflict, "--data", "ya existe un almacén central en " + dir.string(),
-                          "a central store already exists in " + dir.string());
-    }
-    fs::create_directories(dir, ec);
-    fs::path tmp = dir / (std::string(file_name) + ".init");
-    fs::remove(tmp, ec);
-    auto build = [&]() -> status {
-        sql::db db(tmp.string(), sql::open_options{.wal = false});
-        auto v = migrate(db);
-        if (!v) return std::move(v).err();
-        migrate_central(db);
-        sql::transaction tx(db);
-        auto loaded = load_reference_data(tx, data_dir);
-        if (!loaded) return std::move(loaded).err();
-        auto put = db.prepare("INSERT INTO central_meta(key, value) VALUES ('server_id', ?1)");
-        put.bind(1, new_uuid_v7()).exec();
-        tx.commit();
-        return {};
-    };
-    if (auto built = build(); !built) {
-        fs::remove(tmp, ec);
-        return std::move(built).err();
-    }
-    fs::rename(tmp, dir / file_name, ec);
-    if (ec) {
-        return make_error(errc::internal, "--data", "no se pudo crear el almacén: " + ec.message(),
-                          "could not create the store: " + ec.message());
-    }
+    auto built = create_store_file(
+        dir, file_name, "un almacén central", "a central store", [&](sql::db& db) -> status {
+            auto v = migrate(db);
+            if (!v) return std::move(v).err();
+            migrate_central(db);
+            sql::transaction tx(db);
+            auto loaded = load_reference_data(tx, data_dir);
+            if (!loaded) return std::move(loaded).err();
+            auto put = db.prepare("INSERT INTO central_meta(key, value) VALUES ('server_id', ?1)");
+            put.bind(1, new_uuid_v7()).exec();
+            tx.commit();
+            return {};
+        });
+    if (!built) return std::move(built).err();
     return open(dir);
 }
 
@@ -119,9 +108,10 @@ result<central> central::open(const fs::path& dir, const central_options& opts) 
     fs::path file = dir / file_name;
     std::error_code ec;
     if (!fs::exists(file, ec)) {
-        return make_error(errc::not_found, "--data",
-                          "no hay almacén central en " + dir.string() + "; cree uno con `minga-server init`",
-                          "no central store in " + dir.string() + "; create one with `minga-server init`");
+        return make_error(
+            errc::not_found, "--data",
+            "no hay almacén central en " + dir.string() + "; cree uno con `minga-server init`",
+            "no central store in " + dir.string() + "; create one with `minga-server init`");
     }
     auto p = std::make_unique<impl>();
     p->db = std::make_unique<sql::db>(file.string(), sql::open_options{.create = false});
@@ -133,8 +123,8 @@ result<central> central::open(const fs::path& dir, const central_options& opts) 
     auto s = p->db->prepare("SELECT value FROM central_meta WHERE key = 'server_id'");
     if (s.step()) p->server_id = s.get_text(0);
     // Never issue a stamp below one already stored.
-    p->clock.observe(static_cast<hlc_t>(
-        p->db->scalar_int("SELECT coalesce(max(hlc), 0) FROM conflict")));
+    p->clock.observe(
+        static_cast<hlc_t>(p->db->scalar_int("SELECT coalesce(max(hlc), 0) FROM conflict")));
     return central(std::move(p));
 }
 
@@ -219,7 +209,8 @@ result<catalog_summary> central::import_catalog(catalog_kind kind, std::istream&
     sql::transaction tx(db);
     auto rev = db.scalar_int(
                    "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM central_meta "
-                   "WHERE key = 'catalog_rev'), 0)") + 1;
+                   "WHERE key = 'catalog_rev'), 0)") +
+               1;
     auto sum = minga::import_catalog(tx, kind, in, rev);
     if (!sum) return sum;
     std::size_t changed = 0;
@@ -244,7 +235,8 @@ result<std::string> central::digest(const std::vector<std::string>& gads) {
         auto s = p_->db->prepare("SELECT 1 FROM gad WHERE code = ?1");
         s.bind(1, g);
         if (!s.step())
-            return make_error(errc::bad_input, "--gad", "GAD desconocido: " + g, "unknown GAD: " + g);
+            return make_error(errc::bad_input, "--gad", "GAD desconocido: " + g,
+                              "unknown GAD: " + g);
     }
     return scope_digest(*p_->db, gads);
 }

@@ -3,6 +3,8 @@
 #include <minga/shared/reference_data.hpp>
 #include <minga/shared/replica.hpp>
 
+#include "store_file.hpp"
+
 #include <algorithm>
 #include <sstream>
 #include <system_error>
@@ -18,61 +20,39 @@ replica::replica(std::unique_ptr<sql::db> db)
 
 result<replica> replica::create(const fs::path& dir, std::string_view gad,
                                 const fs::path& data_dir) {
-    std::error_code ec;
-    if (fs::exists(dir / file_name, ec)) {
-        return make_error(errc::conflict, "--data",
-                          "ya existe una réplica en " + dir.string() + "; use otra carpeta",
-                          "a replica already exists in " + dir.string() + "; use another folder");
-    }
-    fs::create_directories(dir, ec);
-    if (ec) {
-        return make_error(errc::bad_input, "--data",
-                          "no se puede crear la carpeta " + dir.string() + ": " + ec.message(),
-                          "cannot create the folder " + dir.string() + ": " + ec.message());
-    }
-    // Build the replica in a temporary file and rename it into place, so a failed init
-    // (bad GAD code, missing reference data) leaves nothing behind.
-    fs::path tmp = dir / (std::string(file_name) + ".init");
-    fs::remove(tmp, ec);
-    // The connection lives only inside build(), so the file is closed before the rename.
-    auto build = [&]() -> status {
-        auto db = std::make_unique<sql::db>(tmp.string(), sql::open_options{.wal = false});
-        auto v = migrate(*db);
-        if (!v) return std::move(v).err();
-        {
-            sql::transaction tx(*db);
-            auto loaded = load_reference_data(tx, data_dir);
-            if (!loaded) return std::move(loaded).err();
-            auto s = db->prepare("SELECT level FROM gad WHERE code = ?1 AND deleted = 0");
-            s.bind(1, gad);
-            if (!s.step()) {
-                return make_error(errc::bad_input, "--gad",
-                                  "GAD desconocido: '" + std::string(gad) +
-                                      "'; use el código INEC del GAD (provincia 2 dígitos, cantón 4, "
-                                      "parroquia rural 6; p. ej. 170151)",
-                                  "unknown GAD: '" + std::string(gad) +
-                                      "'; use the GAD's INEC code (province 2 digits, canton 4, "
-                                      "rural parish 6; e.g. 170151)");
+    // Built in a temporary file and renamed into place, so a failed init (bad GAD code,
+    // missing reference data) leaves nothing behind.
+    auto built =
+        create_store_file(dir, file_name, "una réplica", "a replica", [&](sql::db& db) -> status {
+            auto v = migrate(db);
+            if (!v) return std::move(v).err();
+            {
+                sql::transaction tx(db);
+                auto loaded = load_reference_data(tx, data_dir);
+                if (!loaded) return std::move(loaded).err();
+                auto s = db.prepare("SELECT level FROM gad WHERE code = ?1 AND deleted = 0");
+                s.bind(1, gad);
+                if (!s.step()) {
+                    return make_error(
+                        errc::bad_input, "--gad",
+                        "GAD desconocido: '" + std::string(gad) +
+                            "'; use el código INEC del GAD (provincia 2 dígitos, cantón 4, "
+                            "parroquia rural 6; p. ej. 170151)",
+                        "unknown GAD: '" + std::string(gad) +
+                            "'; use the GAD's INEC code (province 2 digits, canton 4, "
+                            "rural parish 6; e.g. 170151)");
+                }
+                auto put = db.prepare("INSERT INTO replica_meta(key, value) VALUES (?1, ?2)");
+                put.bind(1, "device_id").bind(2, new_uuid_v7()).exec();
+                put.reset();
+                put.bind(1, "gads").bind(2, gad).exec();
+                put.reset();
+                put.bind(1, "created_at").bind(2, std::to_string(system_ms())).exec();
+                tx.commit();
             }
-            auto put = db->prepare("INSERT INTO replica_meta(key, value) VALUES (?1, ?2)");
-            put.bind(1, "device_id").bind(2, new_uuid_v7()).exec();
-            put.reset();
-            put.bind(1, "gads").bind(2, gad).exec();
-            put.reset();
-            put.bind(1, "created_at").bind(2, std::to_string(system_ms())).exec();
-            tx.commit();
-        }
-        return {};
-    };
-    if (auto built = build(); !built) {
-        fs::remove(tmp, ec);
-        return std::move(built).err();
-    }
-    fs::rename(tmp, dir / file_name, ec);
-    if (ec) {
-        return make_error(errc::internal, "--data", "no se pudo crear la réplica: " + ec.message(),
-                          "could not create the replica: " + ec.message());
-    }
+            return {};
+        });
+    if (!built) return std::move(built).err();
     return open(dir);
 }
 
@@ -80,10 +60,10 @@ result<replica> replica::open(const fs::path& dir) {
     fs::path file = dir / file_name;
     std::error_code ec;
     if (!fs::exists(file, ec)) {
-        return make_error(errc::not_found, "--data",
-                          "no hay réplica en " + dir.string() +
-                              "; cree una con `minga init --gad CÓDIGO`",
-                          "no replica in " + dir.string() + "; create one with `minga init --gad CODE`");
+        return make_error(
+            errc::not_found, "--data",
+            "no hay réplica en " + dir.string() + "; cree una con `minga init --gad CÓDIGO`",
+            "no replica in " + dir.string() + "; create one with `minga init --gad CODE`");
     }
     auto db = std::make_unique<sql::db>(file.string(), sql::open_options{.create = false});
     auto v = migrate(*db);
