@@ -5,8 +5,9 @@ function(minga_setup_target target)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
   if(MINGA_SANITIZE)
+    # -O1: sanitizer builds compile much faster than at -O2 and still catch what they catch.
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
-                                             -fno-sanitize-recover=undefined)
+                                             -fno-sanitize-recover=undefined -O1)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
 endfunction()
