@@ -22,8 +22,10 @@ struct money_sum {
     std::set<std::string> missing;
     void add(std::optional<std::int64_t> c, const std::string& currency) {
         any = true;
-        if (c) cents += *c;
-        else missing.insert(currency);
+        if (c)
+            cents += *c;
+        else
+            missing.insert(currency);
     }
     [[nodiscard]] std::optional<std::int64_t> value() const {
         if (!missing.empty()) return std::nullopt;
@@ -47,12 +49,13 @@ struct project_acc {
 
 /// Currencies' minor units and dated rates, loaded once per run.
 class fx_table {
-public:
+  public:
     explicit fx_table(sql::db& db) {
         auto c = db.prepare("SELECT code, minor_unit FROM currency");
         while (c.step()) minor_[c.get_text(0)] = static_cast<int>(c.get_int(1));
-        auto r = db.prepare("SELECT currency, valid_from, usd_per_unit FROM fx_rate "
-                            "ORDER BY currency, valid_from");
+        auto r = db.prepare(
+            "SELECT currency, valid_from, usd_per_unit FROM fx_rate "
+            "ORDER BY currency, valid_from");
         while (r.step()) rates_[r.get_text(0)].emplace_back(r.get_text(1), r.get_double(2));
     }
 
@@ -69,8 +72,9 @@ public:
             auto it = rates_.find(currency);
             if (it == rates_.end()) return std::nullopt;
             const auto& list = it->second;
-            auto after = std::upper_bound(list.begin(), list.end(), date,
-                                          [](const std::string& d, const auto& e) { return d < e.first; });
+            auto after =
+                std::upper_bound(list.begin(), list.end(), date,
+                                 [](const std::string& d, const auto& e) { return d < e.first; });
             if (after == list.begin()) return std::nullopt;  // only rates dated after the line
             rate = std::prev(after)->second;
         }
@@ -78,12 +82,14 @@ public:
         return static_cast<std::int64_t>(std::llround(v));
     }
 
-private:
+  private:
     std::map<std::string, int, std::less<>> minor_;
     std::map<std::string, std::vector<std::pair<std::string, double>>, std::less<>> rates_;
 };
 
-std::optional<std::string> province_of(const std::string& t) { return t.substr(0, 2); }
+std::optional<std::string> province_of(const std::string& t) {
+    return t.substr(0, 2);
+}
 std::optional<std::string> canton_of(const std::string& t) {
     if (t.size() < 4) return std::nullopt;
     return t.substr(0, 4);
@@ -102,7 +108,8 @@ struct gad_places {
         auto g = db.prepare("SELECT code, territory FROM gad WHERE territory IS NOT NULL");
         while (g.step()) territory[g.get_text(0)] = g.get_text(1);
         auto m = db.prepare(
-            "SELECT m.group_code, g.territory FROM gad_membership m JOIN gad g ON g.code = m.member "
+            "SELECT m.group_code, g.territory FROM gad_membership m JOIN gad g ON g.code = "
+            "m.member "
             "WHERE m.deleted = 0 AND g.territory IS NOT NULL ORDER BY m.group_code, g.territory");
         while (m.step()) members[m.get_text(0)].push_back(m.get_text(1));
     }
@@ -116,9 +123,10 @@ struct gad_places {
         for (std::size_t len : {6u, 4u, 2u}) {
             const auto& first = m->second.front();
             if (first.size() < len) continue;
-            bool shared = std::all_of(m->second.begin(), m->second.end(), [&](const std::string& t) {
-                return t.size() >= len && t.compare(0, len, first, 0, len) == 0;
-            });
+            bool shared =
+                std::all_of(m->second.begin(), m->second.end(), [&](const std::string& t) {
+                    return t.size() >= len && t.compare(0, len, first, 0, len) == 0;
+                });
             if (shared) return first.substr(0, len);
         }
         return std::nullopt;
@@ -135,8 +143,10 @@ std::map<std::string, double> territory_weights(const project_acc& p, const gad_
         double given = 0;
         std::size_t missing = 0;
         for (const auto& l : p.locations) {
-            if (l.share) given += *l.share;
-            else ++missing;
+            if (l.share)
+                given += *l.share;
+            else
+                ++missing;
         }
         double rest = missing > 0 ? std::max(0.0, 100.0 - given) / static_cast<double>(missing) : 0;
         for (const auto& l : p.locations) {
@@ -156,7 +166,8 @@ std::map<std::string, double> territory_weights(const project_acc& p, const gad_
     return w;
 }
 
-std::unordered_map<std::string, project_acc> load_projects(sql::db& db, std::vector<std::string>& order) {
+std::unordered_map<std::string, project_acc> load_projects(sql::db& db,
+                                                           std::vector<std::string>& order) {
     std::unordered_map<std::string, project_acc> out;
     auto s = db.prepare(
         "SELECT p.id, p.owner_gad, coalesce(p.source, a.source), p.modality, "
@@ -179,18 +190,22 @@ std::unordered_map<std::string, project_acc> load_projects(sql::db& db, std::vec
     return out;
 }
 
-void load_amounts(sql::db& db, const fx_table& fx, std::unordered_map<std::string, project_acc>& ps) {
-    auto t = db.prepare("SELECT project_id, type, amount, currency, tx_date FROM project_transaction "
-                        "WHERE deleted = 0 AND type IN (2, 3)");
+void load_amounts(sql::db& db, const fx_table& fx,
+                  std::unordered_map<std::string, project_acc>& ps) {
+    auto t = db.prepare(
+        "SELECT project_id, type, amount, currency, tx_date FROM project_transaction "
+        "WHERE deleted = 0 AND type IN (2, 3)");
     while (t.step()) {
         auto it = ps.find(t.get_text(0));
         if (it == ps.end()) continue;  // a child of a deleted project
         auto currency = t.get_text(3);
         auto cents = fx.to_cents(t.get_int(2), currency, t.get_text(4));
-        (t.get_int(1) == 2 ? it->second.commitments : it->second.disbursements).add(cents, currency);
+        (t.get_int(1) == 2 ? it->second.commitments : it->second.disbursements)
+            .add(cents, currency);
     }
-    auto b = db.prepare("SELECT project_id, status, amount, currency, period_start FROM project_budget "
-                        "WHERE deleted = 0");
+    auto b = db.prepare(
+        "SELECT project_id, status, amount, currency, period_start FROM project_budget "
+        "WHERE deleted = 0");
     while (b.step()) {
         auto it = ps.find(b.get_text(0));
         if (it == ps.end()) continue;
@@ -202,8 +217,9 @@ void load_amounts(sql::db& db, const fx_table& fx, std::unordered_map<std::strin
         if (b.get_int(1) == 2) p.committed_budgets.add(cents, currency);
         if (!p.first_budget || start < *p.first_budget) p.first_budget = start;
     }
-    auto l = db.prepare("SELECT project_id, territory, share FROM project_location WHERE deleted = 0 "
-                        "ORDER BY project_id, territory, id");
+    auto l = db.prepare(
+        "SELECT project_id, territory, share FROM project_location WHERE deleted = 0 "
+        "ORDER BY project_id, territory, id");
     while (l.step()) {
         auto it = ps.find(l.get_text(0));
         if (it == ps.end()) continue;
@@ -220,7 +236,8 @@ std::pair<const char*, const money_sum*> committed_basis(const project_acc& p) {
 }
 
 void write_territories(sql::db& db, const project_acc& p, const std::map<std::string, double>& w,
-                       std::optional<std::int64_t> committed, std::optional<std::int64_t> disbursed) {
+                       std::optional<std::int64_t> committed,
+                       std::optional<std::int64_t> disbursed) {
     std::vector<double> weights;
     double total = 0;
     for (const auto& [t, x] : w) {
@@ -233,14 +250,19 @@ void write_territories(sql::db& db, const project_acc& p, const std::map<std::st
     auto c = split(committed), d = split(disbursed), b = split(p.beneficiaries);
     auto& ins = db.cached(
         "INSERT INTO rpt_project_territory(project_id, territory, province, canton, parish, share, "
-        "committed_usd_cents, disbursed_usd_cents, beneficiaries) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+        "committed_usd_cents, disbursed_usd_cents, beneficiaries) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
     std::size_t i = 0;
     for (const auto& [t, x] : w) {
         sql::reset_guard g(ins);
         auto opt = [&](const std::vector<std::int64_t>& parts) {
             return parts.empty() ? std::nullopt : std::optional<std::int64_t>(parts[i]);
         };
-        ins.bind(1, p.id).bind(2, t).bind(3, province_of(t)).bind(4, canton_of(t)).bind(5, parish_of(t));
+        ins.bind(1, p.id)
+            .bind(2, t)
+            .bind(3, province_of(t))
+            .bind(4, canton_of(t))
+            .bind(5, parish_of(t));
         ins.bind(6, x / total * 100.0).bind(7, opt(c)).bind(8, opt(d)).bind(9, opt(b));
         ins.exec();
         ++i;
@@ -274,14 +296,18 @@ void write_project(sql::db& db, const project_acc& p, const gad_places& places,
 
     auto place = places.place(p.owner);
     auto& ins = db.cached(
-        "INSERT INTO rpt_project(project_id, owner_gad, province, canton, parish, source, modality, "
-        "geopolitical, year, committed_basis, committed_usd_cents, disbursed_usd_cents, beneficiaries) "
+        "INSERT INTO rpt_project(project_id, owner_gad, province, canton, parish, source, "
+        "modality, "
+        "geopolitical, year, committed_basis, committed_usd_cents, disbursed_usd_cents, "
+        "beneficiaries) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
     {
         sql::reset_guard g(ins);
         ins.bind(1, p.id).bind(2, p.owner);
-        if (place) ins.bind(3, province_of(*place)).bind(4, canton_of(*place)).bind(5, parish_of(*place));
-        else ins.bind(3, nullptr).bind(4, nullptr).bind(5, nullptr);
+        if (place)
+            ins.bind(3, province_of(*place)).bind(4, canton_of(*place)).bind(5, parish_of(*place));
+        else
+            ins.bind(3, nullptr).bind(4, nullptr).bind(5, nullptr);
         ins.bind(6, p.source).bind(7, p.modality).bind(8, p.geopolitical);
         ins.bind(9, year_of(p.start ? p.start : p.first_budget)).bind(10, basis);
         ins.bind(11, committed).bind(12, disbursed).bind(13, p.beneficiaries);
@@ -290,19 +316,25 @@ void write_project(sql::db& db, const project_acc& p, const gad_places& places,
     bool rescaled = false;
     auto weights = territory_weights(p, places, rescaled);
     if (rescaled) ++sum.rescaled_share_projects;
-    if (weights.empty()) ++sum.no_territory_projects;
-    else write_territories(db, p, weights, committed, disbursed);
+    if (weights.empty())
+        ++sum.no_territory_projects;
+    else
+        write_territories(db, p, weights, committed, disbursed);
 }
 
 void write_meta(sql::db& db, const consolidation_summary& s) {
     std::string currencies;
-    for (const auto& c : s.unconverted_currencies) currencies += (currencies.empty() ? "" : ",") + c;
+    for (const auto& c : s.unconverted_currencies)
+        currencies += (currencies.empty() ? "" : ",") + c;
     auto ins = db.prepare(
         "INSERT INTO rpt_meta(id, as_of_ms, source_seq, projects, committed_usd_cents, "
         "disbursed_usd_cents, beneficiaries, unconverted_projects, unconverted_currencies, "
         "no_amount_projects, no_territory_projects, rescaled_share_projects) "
         "VALUES (1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    ins.bind(1, s.as_of_ms).bind(2, s.source_seq).bind(3, s.projects).bind(4, s.committed_usd_cents);
+    ins.bind(1, s.as_of_ms)
+        .bind(2, s.source_seq)
+        .bind(3, s.projects)
+        .bind(4, s.committed_usd_cents);
     ins.bind(5, s.disbursed_usd_cents).bind(6, s.beneficiaries).bind(7, s.unconverted_projects);
     ins.bind(8, currencies).bind(9, s.no_amount_projects).bind(10, s.no_territory_projects);
     ins.bind(11, s.rescaled_share_projects);
@@ -310,14 +342,16 @@ void write_meta(sql::db& db, const consolidation_summary& s) {
 }
 
 bool has_report_tables(sql::db& db) {
-    return db.scalar_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                         "('rpt_meta', 'change_index')") == 2;
+    return db.scalar_int(
+               "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+               "('rpt_meta', 'change_index')") == 2;
 }
 
 error not_central() {
-    return make_error(errc::not_found, "--data",
-                      "esta base no es un almacén central con tablas de reporte; ábrala con `minga-server`",
-                      "this database is not a central store with report tables; open it with `minga-server`");
+    return make_error(
+        errc::not_found, "--data",
+        "esta base no es un almacén central con tablas de reporte; ábrala con `minga-server`",
+        "this database is not a central store with report tables; open it with `minga-server`");
 }
 
 }  // namespace
@@ -326,8 +360,9 @@ result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_
     if (!has_report_tables(central_db)) return not_central();
     sql::transaction tx(central_db);
     auto& db = tx.conn();
-    db.exec("DELETE FROM rpt_project_cooperant; DELETE FROM rpt_project_sdg; "
-            "DELETE FROM rpt_project_territory; DELETE FROM rpt_project; DELETE FROM rpt_meta;");
+    db.exec(
+        "DELETE FROM rpt_project_cooperant; DELETE FROM rpt_project_sdg; "
+        "DELETE FROM rpt_project_territory; DELETE FROM rpt_project; DELETE FROM rpt_meta;");
 
     consolidation_summary sum;
     sum.as_of_ms = now_ms;
@@ -342,16 +377,18 @@ result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_
     for (const auto& id : order) write_project(db, projects.at(id), places, sum, missing);
     sum.unconverted_currencies.assign(missing.begin(), missing.end());
 
-    db.exec("INSERT INTO rpt_project_sdg(project_id, goal) "
-            "SELECT DISTINCT s.project_id, s.goal FROM project_sdg s "
-            "JOIN rpt_project p ON p.project_id = s.project_id WHERE s.deleted = 0 "
-            "ORDER BY s.project_id, s.goal");
-    db.exec("INSERT INTO rpt_project_cooperant(project_id, organisation_id, name, cinr_source) "
-            "SELECT DISTINCT x.project_id, x.organisation_id, coalesce(o.name, x.organisation_id), "
-            "o.cinr_source FROM project_participant x "
-            "JOIN rpt_project p ON p.project_id = x.project_id "
-            "LEFT JOIN organisation o ON o.id = x.organisation_id "
-            "WHERE x.deleted = 0 AND x.role = 1 ORDER BY x.project_id, x.organisation_id");
+    db.exec(
+        "INSERT INTO rpt_project_sdg(project_id, goal) "
+        "SELECT DISTINCT s.project_id, s.goal FROM project_sdg s "
+        "JOIN rpt_project p ON p.project_id = s.project_id WHERE s.deleted = 0 "
+        "ORDER BY s.project_id, s.goal");
+    db.exec(
+        "INSERT INTO rpt_project_cooperant(project_id, organisation_id, name, cinr_source) "
+        "SELECT DISTINCT x.project_id, x.organisation_id, coalesce(o.name, x.organisation_id), "
+        "o.cinr_source FROM project_participant x "
+        "JOIN rpt_project p ON p.project_id = x.project_id "
+        "LEFT JOIN organisation o ON o.id = x.organisation_id "
+        "WHERE x.deleted = 0 AND x.role = 1 ORDER BY x.project_id, x.organisation_id");
     write_meta(db, sum);
     tx.commit();
     return sum;

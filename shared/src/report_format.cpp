@@ -13,7 +13,8 @@ namespace {
 
 std::string format_usd(std::int64_t cents) {
     std::string sign = cents < 0 ? "-" : "";
-    std::uint64_t abs = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+    std::uint64_t abs =
+        cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
     char buf[32];
     std::snprintf(buf, sizeof buf, "%llu.%02llu", static_cast<unsigned long long>(abs / 100),
                   static_cast<unsigned long long>(abs % 100));
@@ -35,7 +36,8 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
     unsigned char c = at(i);
     std::size_t n = 0;
     unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
     else if (c >= 0xE0 && c <= 0xEF) {
         n = 3;
         if (c == 0xE0) lo = 0xA0;  // no overlong forms
@@ -69,13 +71,27 @@ void append_json_string(std::string& out, std::string_view s) {
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (c < 0x20) {
                     char buf[8];
@@ -91,10 +107,14 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_json_cell(std::string& out, const report_cell& c) {
-    if (auto* t = std::get_if<std::string>(&c)) append_json_string(out, *t);
-    else if (auto* i = std::get_if<std::int64_t>(&c)) out += std::to_string(*i);
-    else if (auto* m = std::get_if<usd_cents>(&c)) out += format_usd(m->cents);
-    else out += "null";
+    if (auto* t = std::get_if<std::string>(&c))
+        append_json_string(out, *t);
+    else if (auto* i = std::get_if<std::int64_t>(&c))
+        out += std::to_string(*i);
+    else if (auto* m = std::get_if<usd_cents>(&c))
+        out += format_usd(m->cents);
+    else
+        out += "null";
 }
 
 void append_csv_field(std::string& out, std::string_view s) {
@@ -111,9 +131,12 @@ void append_csv_field(std::string& out, std::string_view s) {
 }
 
 void append_csv_cell(std::string& out, const report_cell& c) {
-    if (auto* t = std::get_if<std::string>(&c)) append_csv_field(out, *t);
-    else if (auto* i = std::get_if<std::int64_t>(&c)) out += std::to_string(*i);
-    else if (auto* m = std::get_if<usd_cents>(&c)) out += format_usd(m->cents);
+    if (auto* t = std::get_if<std::string>(&c))
+        append_csv_field(out, *t);
+    else if (auto* i = std::get_if<std::int64_t>(&c))
+        out += std::to_string(*i);
+    else if (auto* m = std::get_if<usd_cents>(&c))
+        out += format_usd(m->cents);
 }
 
 template <class F>
@@ -154,7 +177,8 @@ std::string to_json(const report_table& t) {
     out += ",\"as_of\":";
     append_json_string(out, iso_utc(s.as_of_ms));
     out += ",\"columns\":";
-    append_list(out, '[', ']', t.columns.size(), [&](std::size_t i) { append_json_string(out, t.columns[i]); });
+    append_list(out, '[', ']', t.columns.size(),
+                [&](std::size_t i) { append_json_string(out, t.columns[i]); });
     out += ",\"rows\":";
     append_list(out, '[', ']', t.rows.size(), [&](std::size_t r) {
         const auto& row = t.rows[r];
@@ -170,7 +194,8 @@ std::string to_json(const report_table& t) {
         report_cell(usd_cents{s.disbursed_usd_cents}), report_cell(s.beneficiaries),
         report_cell(s.unconverted_projects)};
     out += ",\"totals\":";
-    const std::size_t first = t.columns.size() >= totals.size() ? t.columns.size() - totals.size() : 0;
+    const std::size_t first =
+        t.columns.size() >= totals.size() ? t.columns.size() - totals.size() : 0;
     append_list(out, '{', '}', std::min(totals.size(), t.columns.size()), [&](std::size_t i) {
         append_json_string(out, t.columns[first + i]);
         out += ':';

@@ -21,22 +21,35 @@ struct dimension {
 // Order: as listed in `--by` help and in the error message.
 constexpr std::array<dimension, 9> dimensions = {{
     {report_by::province, "province", {"provincia", "", ""}, "provincia,nombre", "province,name"},
-    {report_by::canton, "canton", {"cantón", "canton", ""}, "canton,nombre,provincia",
+    {report_by::canton,
+     "canton",
+     {"cantón", "canton", ""},
+     "canton,nombre,provincia",
      "canton,name,province"},
-    {report_by::parish, "parish", {"parroquia", "", ""}, "parroquia,nombre,canton,provincia",
+    {report_by::parish,
+     "parish",
+     {"parroquia", "", ""},
+     "parroquia,nombre,canton,provincia",
      "parish,name,canton,province"},
     {report_by::ods, "ods", {"sdg", "", ""}, "ods,nombre", "sdg,name"},
     {report_by::source, "source", {"fuente", "", ""}, "fuente,nombre", "source,name"},
     {report_by::modality, "modality", {"modalidad", "", ""}, "modalidad,nombre", "modality,name"},
-    {report_by::geopolitical, "geopolitical", {"geopolitica", "geopolítica", ""}, "geopolitica,nombre",
+    {report_by::geopolitical,
+     "geopolitical",
+     {"geopolitica", "geopolítica", ""},
+     "geopolitica,nombre",
      "geopolitical,name"},
-    {report_by::cooperant, "cooperant", {"cooperante", "", ""}, "cooperante,nombre,fuente",
+    {report_by::cooperant,
+     "cooperant",
+     {"cooperante", "", ""},
+     "cooperante,nombre,fuente",
      "cooperant,name,source"},
     {report_by::year, "year", {"anio", "año", ""}, "anio", "year"},
 }};
 
-constexpr std::array<std::string_view, 5> metrics_es = {
-    "proyectos", "comprometido_usd", "desembolsado_usd", "beneficiarios", "proyectos_sin_conversion"};
+constexpr std::array<std::string_view, 5> metrics_es = {"proyectos", "comprometido_usd",
+                                                        "desembolsado_usd", "beneficiarios",
+                                                        "proyectos_sin_conversion"};
 constexpr std::array<std::string_view, 5> metrics_en = {
     "projects", "committed_usd", "disbursed_usd", "beneficiaries", "unconverted_projects"};
 
@@ -55,9 +68,12 @@ constexpr std::string_view project_metrics =
 // Figures of the territorial parts (a project with no territory counts whole under "not stated").
 constexpr std::string_view territory_metrics =
     "count(DISTINCT p.project_id), "
-    "coalesce(sum(CASE WHEN t.project_id IS NULL THEN p.committed_usd_cents ELSE t.committed_usd_cents END), 0), "
-    "coalesce(sum(CASE WHEN t.project_id IS NULL THEN p.disbursed_usd_cents ELSE t.disbursed_usd_cents END), 0), "
-    "coalesce(sum(CASE WHEN t.project_id IS NULL THEN p.beneficiaries ELSE t.beneficiaries END), 0), "
+    "coalesce(sum(CASE WHEN t.project_id IS NULL THEN p.committed_usd_cents ELSE "
+    "t.committed_usd_cents END), 0), "
+    "coalesce(sum(CASE WHEN t.project_id IS NULL THEN p.disbursed_usd_cents ELSE "
+    "t.disbursed_usd_cents END), 0), "
+    "coalesce(sum(CASE WHEN t.project_id IS NULL THEN p.beneficiaries ELSE t.beneficiaries END), "
+    "0), "
     "count(DISTINCT CASE WHEN p.committed_usd_cents IS NULL OR p.disbursed_usd_cents IS NULL "
     "THEN p.project_id END)";
 constexpr std::string_view territory_from =
@@ -70,7 +86,8 @@ std::string query_for(report_by by, bool en) {
         std::string c(col);
         return "SELECT p." + c + ", " + codelist_name + ", " + pm +
                " FROM rpt_project p LEFT JOIN codelist c ON c.list = '" + std::string(list) +
-               "' AND c.code = p." + c + " GROUP BY p." + c + " ORDER BY p." + c + " IS NULL, p." + c;
+               "' AND c.code = p." + c + " GROUP BY p." + c + " ORDER BY p." + c + " IS NULL, p." +
+               c;
     };
     switch (by) {
         case report_by::province:
@@ -88,17 +105,23 @@ std::string query_for(report_by by, bool en) {
         case report_by::ods:
             return "SELECT s.goal, " + std::string(en ? "g.name_en" : "g.name_es") + ", " + pm +
                    " FROM rpt_project p LEFT JOIN rpt_project_sdg s ON s.project_id = p.project_id "
-                   "LEFT JOIN sdg g ON g.goal = s.goal GROUP BY s.goal ORDER BY s.goal IS NULL, s.goal";
-        case report_by::source: return by_codelist("source", "cinr.fuente");
-        case report_by::modality: return by_codelist("modality", "cinr.modalidad");
-        case report_by::geopolitical: return by_codelist("geopolitical", "cinr.geopolitica");
+                   "LEFT JOIN sdg g ON g.goal = s.goal GROUP BY s.goal ORDER BY s.goal IS NULL, "
+                   "s.goal";
+        case report_by::source:
+            return by_codelist("source", "cinr.fuente");
+        case report_by::modality:
+            return by_codelist("modality", "cinr.modalidad");
+        case report_by::geopolitical:
+            return by_codelist("geopolitical", "cinr.geopolitica");
         case report_by::cooperant:
             return "SELECT c.organisation_id, c.name, c.cinr_source, " + pm +
-                   " FROM rpt_project p LEFT JOIN rpt_project_cooperant c ON c.project_id = p.project_id "
+                   " FROM rpt_project p LEFT JOIN rpt_project_cooperant c ON c.project_id = "
+                   "p.project_id "
                    "GROUP BY c.organisation_id "
                    "ORDER BY c.organisation_id IS NULL, c.name, c.organisation_id";
         case report_by::year:
-            return "SELECT p.year, " + pm + " FROM rpt_project p GROUP BY p.year "
+            return "SELECT p.year, " + pm +
+                   " FROM rpt_project p GROUP BY p.year "
                    "ORDER BY p.year IS NULL, p.year";
     }
     throw std::logic_error("report: unknown report_by");
@@ -118,15 +141,17 @@ std::vector<std::string> split_commas(std::string_view s) {
 /// A read transaction (a savepoint, so it also nests in a caller's transaction): the rows and
 /// the summary come from the same consolidation even if another process commits a new one.
 class read_snapshot {
-public:
+  public:
     explicit read_snapshot(sql::db& db) : db_(db) { db_.exec("SAVEPOINT minga_report"); }
     // A destructor must not throw: releasing a savepoint that only read cannot fail short of a
     // broken connection, which the caller's next statement reports anyway.
-    ~read_snapshot() { sqlite3_exec(db_.handle(), "RELEASE minga_report", nullptr, nullptr, nullptr); }
+    ~read_snapshot() {
+        sqlite3_exec(db_.handle(), "RELEASE minga_report", nullptr, nullptr, nullptr);
+    }
     read_snapshot(const read_snapshot&) = delete;
     read_snapshot& operator=(const read_snapshot&) = delete;
 
-private:
+  private:
     sql::db& db_;  // the caller's connection, which outlives this scope
 };
 
@@ -179,9 +204,12 @@ result<report_table> report(sql::db& central_db, report_by by, std::string_view 
         row.reserve(out.columns.size());
         bool stated = !s.is_null(0);
         for (int i = 0; i < keys; ++i) {
-            if (!stated) row.emplace_back(i == 1 ? report_cell(std::string(en ? "(not stated)" : "(sin dato)"))
-                                                 : report_cell());
-            else row.push_back(cell_of(s, i));
+            if (!stated)
+                row.emplace_back(i == 1
+                                     ? report_cell(std::string(en ? "(not stated)" : "(sin dato)"))
+                                     : report_cell());
+            else
+                row.push_back(cell_of(s, i));
         }
         row.emplace_back(s.get_int(keys));
         row.emplace_back(usd_cents{s.get_int(keys + 1)});

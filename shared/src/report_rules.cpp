@@ -22,8 +22,8 @@ std::vector<std::int64_t> apportion(std::int64_t total, std::span<const double> 
         running += weights[i];
         std::int64_t upto = i + 1 == weights.size()
                                 ? total
-                                : static_cast<std::int64_t>(
-                                      std::llround(static_cast<long double>(total) * running / sum));
+                                : static_cast<std::int64_t>(std::llround(
+                                      static_cast<long double>(total) * running / sum));
         parts.push_back(upto - before);
         before = upto;
     }
@@ -37,20 +37,24 @@ status put_fx_rate(sql::transaction& tx, const fx_rate& rate) {
                           "el dólar (USD) no necesita tipo de cambio: es la moneda de los reportes",
                           "the US dollar (USD) needs no rate: it is the reporting currency");
     }
-    if (auto c = validate::check_currency(db, "currency", rate.currency); !c) return std::move(c).err();
+    if (auto c = validate::check_currency(db, "currency", rate.currency); !c)
+        return std::move(c).err();
     if (auto d = validate::parse_date("valid_from", rate.valid_from); !d) return std::move(d).err();
     if (!std::isfinite(rate.usd_per_unit) || rate.usd_per_unit <= 0) {
-        return make_error(errc::bad_input, "usd_per_unit",
-                          "el tipo de cambio debe ser un número positivo (dólares por unidad, p. ej. 1.08)",
-                          "the rate must be a positive number (dollars per unit, e.g. 1.08)");
+        return make_error(
+            errc::bad_input, "usd_per_unit",
+            "el tipo de cambio debe ser un número positivo (dólares por unidad, p. ej. 1.08)",
+            "the rate must be a positive number (dollars per unit, e.g. 1.08)");
     }
     auto s = db.prepare(
         "INSERT INTO fx_rate(currency, valid_from, usd_per_unit, source) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT(currency, valid_from) DO UPDATE SET usd_per_unit = excluded.usd_per_unit, "
         "source = excluded.source");
     s.bind(1, rate.currency).bind(2, rate.valid_from).bind(3, rate.usd_per_unit);
-    if (rate.source.empty()) s.bind(4, nullptr);
-    else s.bind(4, rate.source);
+    if (rate.source.empty())
+        s.bind(4, nullptr);
+    else
+        s.bind(4, rate.source);
     s.exec();
     return {};
 }

@@ -1,6 +1,7 @@
 // The client's HTTP transport against the real HTTP server, in process (fake store backends).
-#include "../../client/src/http_transport.hpp"
 #include "../server/server_fixture.hpp"
+
+#include <minga/client/http_transport.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 using namespace minga;
@@ -23,15 +22,17 @@ namespace {
 /// The schema files of the source tree, by version.
 std::map<int, std::string> schema_files() {
     std::map<int, std::string> out;
-    static const std::regex name_re("^v([0-9]+)\\.sql$");
     for (const auto& f : std::filesystem::directory_iterator(path(MINGA_SOURCE_DIR) / "shared/src/schema")) {
-        std::smatch m;
+        // Replica migrations are v<digits>.sql (central ones are central_v<N>.sql).
         std::string name = f.path().filename().string();
-        if (!std::regex_match(name, m, name_re)) continue;
+        std::string digits = name.size() > 5 ? name.substr(1, name.size() - 5) : "";
+        if (name.front() != 'v' || name.substr(name.size() - 4) != ".sql" || digits.empty() ||
+            digits.find_first_not_of("0123456789") != std::string::npos)
+            continue;
         std::ifstream in(f.path(), std::ios::binary);
         std::ostringstream ss;
         ss << in.rdbuf();
-        out.emplace(std::stoi(m[1].str()), ss.str());
+        out.emplace(std::stoi(digits), ss.str());
     }
     return out;
 }

@@ -36,9 +36,11 @@ struct consolidation_summary {
     // Data quality: what a person should look at before trusting the totals.
     std::int64_t unconverted_projects = 0;  ///< projects with an amount in a currency with no rate
     std::vector<std::string> unconverted_currencies;  ///< those currencies, sorted
-    std::int64_t no_amount_projects = 0;     ///< projects with no commitment, budget or disbursement
-    std::int64_t no_territory_projects = 0;  ///< projects with no location and an owner with no territory
-    std::int64_t rescaled_share_projects = 0;  ///< projects whose location shares did not add up to 100
+    std::int64_t no_amount_projects = 0;  ///< projects with no commitment, budget or disbursement
+    std::int64_t no_territory_projects =
+        0;  ///< projects with no location and an owner with no territory
+    std::int64_t rescaled_share_projects =
+        0;  ///< projects whose location shares did not add up to 100
 };
 
 /// Rebuilds every `rpt_*` table from the live synced rows, in one `BEGIN IMMEDIATE`
@@ -57,10 +59,10 @@ struct consolidation_summary {
 /// One exchange rate: `usd_per_unit` US dollars for one unit (not minor unit) of `currency`,
 /// from `valid_from` (YYYY-MM-DD) until the next rate of the same currency.
 struct fx_rate {
-    std::string currency;    ///< ISO 4217, known to the currency table, not "USD"
-    std::string valid_from;  ///< YYYY-MM-DD
-    double usd_per_unit = 0; ///< > 0 and finite
-    std::string source;      ///< where the rate comes from (may be empty)
+    std::string currency;     ///< ISO 4217, known to the currency table, not "USD"
+    std::string valid_from;   ///< YYYY-MM-DD
+    double usd_per_unit = 0;  ///< > 0 and finite
+    std::string source;       ///< where the rate comes from (may be empty)
 };
 
 /// Stores (or replaces) a rate. Bad input is `errc::bad_input` naming the field; nothing is
