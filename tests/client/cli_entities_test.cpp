@@ -3,7 +3,9 @@
 #include "cli_fixture.hpp"
 
 #include <algorithm>
-#include <regex>
+#include <minga/shared/ids.hpp>
+
+#include <string_view>
 #include <set>
 
 using namespace minga::test;
@@ -12,8 +14,8 @@ using nlohmann::json;
 namespace {
 
 bool is_uuid_v7(const std::string& s) {
-    static const std::regex re("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
-    return std::regex_match(s, re);
+    // Canonical lowercase UUID, version nibble 7, RFC 4122 variant.
+    return minga::is_uuid(s) && s[14] == '7' && std::string_view("89ab").find(s[19]) != std::string_view::npos;
 }
 
 std::set<std::string> ids_of(const json& list_doc) {
