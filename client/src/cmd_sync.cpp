@@ -1,8 +1,8 @@
 // Commands that talk to the server or compare with it: enroll, sync, conflicts, digest.
 // The network is http_transport; the protocol and every SQL statement live in shared/.
 #include "commands.hpp"
-#include "http_transport.hpp"
 
+#include <minga/client/http_transport.hpp>
 #include <minga/shared/conflicts.hpp>
 #include <minga/shared/digest.hpp>
 #include <minga/shared/sync_client.hpp>

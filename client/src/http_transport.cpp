@@ -1,4 +1,4 @@
-#include "http_transport.hpp"
+#include <minga/client/http_transport.hpp>
 
 #include <minga/client/version.hpp>
 
