@@ -14,7 +14,7 @@
 #include <boost/beast/http/vector_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
-#include <zstd.h>
+#include <minga/shared/zstd_codec.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -58,50 +58,6 @@ std::pair<std::string, std::string> describe(const beast::error_code& ec) {
         return {"el servidor cerró la conexión antes de responder",
                 "the server closed the connection before answering"};
     return {ec.message(), ec.message()};
-}
-
-// zstd, as the server does it (server/src/zstd_codec.cpp): compress when it helps, and
-// decompress under a bound so a hostile answer cannot exhaust memory.
-std::optional<bytes> compress_if_smaller(std::span<const std::uint8_t> in, int level) {
-    bytes out(ZSTD_compressBound(in.size()));
-    const std::size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), level);
-    if (ZSTD_isError(n) || n >= in.size()) return std::nullopt;
-    out.resize(n);
-    return out;
-}
-
-struct dctx_deleter {
-    void operator()(ZSTD_DCtx* p) const noexcept { ZSTD_freeDCtx(p); }
-};
-
-/// nullopt when the bytes are not complete zstd frames or would exceed `max_out`.
-std::optional<bytes> decompress(std::span<const std::uint8_t> in, std::size_t max_out) {
-    std::unique_ptr<ZSTD_DCtx, dctx_deleter> ctx(ZSTD_createDCtx());
-    if (!ctx) throw std::bad_alloc();
-    ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, 24);  // 16 MiB: twice the body limit
-    const unsigned long long declared = ZSTD_getFrameContentSize(in.data(), in.size());
-    if (declared == ZSTD_CONTENTSIZE_ERROR) return std::nullopt;
-    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared > max_out) return std::nullopt;
-    bytes out(std::max<std::size_t>(1, declared != ZSTD_CONTENTSIZE_UNKNOWN
-                                           ? static_cast<std::size_t>(declared)
-                                           : std::min(max_out, in.size() * 4 + 4096)));
-    ZSTD_inBuffer src{in.data(), in.size(), 0};
-    std::size_t produced = 0;
-    std::size_t last = 0;
-    while (src.pos < src.size || last != 0) {
-        if (produced == out.size()) {
-            if (out.size() > max_out) return std::nullopt;
-            out.resize(std::min(max_out + 1, out.size() * 2));
-        }
-        ZSTD_outBuffer dst{out.data(), out.size(), produced};
-        last = ZSTD_decompressStream(ctx.get(), &dst, &src);
-        if (ZSTD_isError(last)) return std::nullopt;
-        produced = dst.pos;
-        if (produced > max_out) return std::nullopt;
-        if (src.pos == src.size && last != 0 && dst.pos < dst.size) return std::nullopt;
-    }
-    out.resize(produced);
-    return out;
 }
 
 }  // namespace
@@ -280,7 +236,7 @@ result<bytes> http_transport::impl::exchange(std::span<const std::uint8_t> frame
     if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + std::string(bearer));
     std::optional<bytes> packed;
     if (opts.compress && frame.size() >= opts.compress_min_bytes)
-        packed = compress_if_smaller(frame, opts.zstd_level);
+        packed = zstd::compress_if_smaller(frame, opts.zstd_level);
     if (packed) {
         req.set(http::field::content_encoding, "zstd");
         req.body() = std::move(*packed);
@@ -350,7 +306,7 @@ result<bytes> http_transport::impl::read_body(
     bytes body = std::move(res.body());
     const auto coding = trim(sv(res[http::field::content_encoding]));
     if (iequals(coding, "zstd")) {
-        auto plain = decompress(body, opts.max_response_bytes);
+        auto plain = zstd::decompress(body, opts.max_response_bytes);
         if (!plain)
             return make_error(errc::bad_frame, "--server",
                               "la respuesta comprimida del servidor es inválida o demasiado grande",

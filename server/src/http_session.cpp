@@ -1,7 +1,7 @@
 #include "http_session.hpp"
 
 #include "http_headers.hpp"
-#include "zstd_codec.hpp"
+#include <minga/shared/zstd_codec.hpp>
 
 #include <minga/server/frames.hpp>
 #include <minga/server/version.hpp>

@@ -1,4 +1,4 @@
-#include "zstd_codec.hpp"
+#include <minga/shared/zstd_codec.hpp>
 
 #include <zstd.h>
 
@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-namespace minga::server::zstd {
+namespace minga::zstd {
 
 namespace {
 
@@ -73,4 +73,4 @@ result<std::vector<std::uint8_t>> decompress(std::span<const std::uint8_t> in,
     return out;
 }
 
-}  // namespace minga::server::zstd
+}  // namespace minga::zstd

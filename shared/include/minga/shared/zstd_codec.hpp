@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-namespace minga::server::zstd {
+namespace minga::zstd {
 
 /// The compressed bytes, or nothing when they would not be smaller than `in` (or zstd failed).
 [[nodiscard]] std::optional<std::vector<std::uint8_t>> compress_if_smaller(
@@ -19,4 +19,4 @@ namespace minga::server::zstd {
 [[nodiscard]] result<std::vector<std::uint8_t>> decompress(std::span<const std::uint8_t> in,
                                                            std::size_t max_out);
 
-}  // namespace minga::server::zstd
+}  // namespace minga::zstd
