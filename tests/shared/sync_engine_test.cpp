@@ -45,17 +45,26 @@ TEST_CASE("sync: two devices of one parish converge and the other parish sees no
 }
 
 TEST_CASE("sync: a concurrent edit of the same field keeps the loser as a conflict") {
-    sync_world w;
+    // Clocks moved by hand: B's edit is a minute after A's, whatever the machine's speed.
+    minga::testing::manual_clock mc;
+    central_options opts;
+    opts.wall = mc.fn();
+    sync_world w(opts);
     auto& a = w.add_device("170151");
     auto& b = w.add_device("170151");
+    minga::testing::set_wall(a, mc, 0);
+    minga::testing::set_wall(b, mc, 0);
     entity_service sa(a), sb(b);
     const auto& ag = *find_entity("agreement");
     auto id = sa.add(ag, agreement_form("Original"));
     REQUIRE(id.ok());
     w.sync_ok(a);
     w.sync_ok(b);
+    mc.now_ms += 60'000;
     REQUIRE(sa.update(ag, id->id, {{"title", "Título de A"}}).ok());
+    mc.now_ms += 60'000;
     REQUIRE(sb.update(ag, id->id, {{"title", "Título de B"}}).ok());
+    mc.now_ms += 60'000;
     w.sync_ok(a);
     auto rep = w.sync_ok(b);
     CHECK(rep.conflicts == 1);
