@@ -59,6 +59,13 @@ status merger::check(const protocol::change& ch, const std::string& at) {
     }
     const auto& cols = c_.cols(ch.table);
     for (const auto& [name, v] : ch.fields) {
+        // An observation names the device that recorded it: only that device may say so.
+        if (ch.table == "observation" && name == "device_id" &&
+            (!std::holds_alternative<std::string>(v) || std::get<std::string>(v) != dev_.id)) {
+            return forbidden(at + ".fields.device_id",
+                             "la observación debe llevar el identificador del dispositivo que la envía",
+                             "an observation must carry the id of the device that sends it");
+        }
         if (std::find(cols.begin(), cols.end(), name) == cols.end()) {
             return make_error(errc::bad_input, at + ".fields." + name,
                               "columna desconocida en " + ch.table, "unknown column of " + ch.table);

@@ -1,6 +1,8 @@
 #include "sync_fixture.hpp"
 
+#include <minga/protocol/codec.hpp>
 #include <minga/shared/conflicts.hpp>
+#include <minga/shared/ids.hpp>
 
 #include <fstream>
 
@@ -133,4 +135,28 @@ TEST_CASE("sync: a catalogue imported on the server reaches every device, once")
     REQUIRE(sum.ok());
     CHECK(sum->updated == 0);
     CHECK(w.sync_ok(a).pulled == 0);
+}
+
+TEST_CASE("sync: a device cannot attribute an observation to another device") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    protocol::change ch;
+    ch.seq = 1;
+    ch.table = "observation";
+    ch.row_id = new_uuid_v7();
+    ch.hlc = a.clock().now();
+    ch.owner_gad = "170151";
+    ch.fields = {{"indicator_id", new_uuid_v7()},
+                 {"value", 1.0},
+                 {"observed_on", std::string("2026-01-01")},
+                 {"device_id", std::string("01a00000-0000-7000-8000-000000000000")}};
+    auto req = protocol::encode(protocol::frame{protocol::current_version, 7, protocol::push{a.device_id(), {ch}}});
+    auto resp = protocol::decode(w.server->handle(req, stored_link(a).credential));
+    REQUIRE(resp.ok());
+    const auto* e = std::get_if<protocol::error_body>(&resp->body);
+    REQUIRE(e != nullptr);
+    CHECK(e->code == errc::forbidden);
+    CHECK(e->field == "push.changes[0].fields.device_id");
+    CHECK(w.server->conn().scalar_int("SELECT count(*) FROM observation") == 0);
+    CHECK(w.server->conn().scalar_int("SELECT acked_through FROM device WHERE id = '" + a.device_id() + "'") == 0);
 }
