@@ -153,21 +153,6 @@ nlohmann::json conflict_json(const conflict_info& c) {
             {"status", c.status}};
 }
 
-/// The conflict whose id is `id` or starts with it (4+ characters, unique).
-result<std::string> find_conflict(replica& r, const std::string& id) {
-    std::vector<std::string> hits;
-    for (const auto& c : list_conflicts(r, true)) {
-        if (c.id == id) return c.id;
-        if (id.size() >= 4 && c.id.compare(0, id.size(), id) == 0) hits.push_back(c.id);
-    }
-    if (hits.size() == 1) return hits.front();
-    if (hits.empty())
-        return make_error(errc::not_found, "ID", "no existe el conflicto " + id + "; vea `minga conflicts --all`",
-                          "there is no conflict " + id + "; see `minga conflicts --all`");
-    return make_error(errc::bad_input, "ID", "el prefijo " + id + " corresponde a varios conflictos; escriba más caracteres",
-                      "the prefix " + id + " matches several conflicts; type more characters");
-}
-
 void register_conflicts(CLI::App& app, cmd_env& env) {
     auto all = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("conflicts", "ver los conflictos (valores que perdieron ante otro dispositivo)");
@@ -188,9 +173,8 @@ void register_conflicts(CLI::App& app, cmd_env& env) {
             int code = 0;
             auto r = open_replica(p, g, code);
             if (!r) return code;
-            auto id = find_conflict(*r, ro->id);
-            if (!id) return p.fail(id.err());
-            auto c = resolve_conflict(*r, *id, ro->keep == "mine");
+            // resolve_conflict finds the id or a unique prefix itself, within this scope.
+            auto c = resolve_conflict(*r, ro->id, ro->keep == "mine");
             if (!c) return p.fail(c.err());
             p.done(fmt::format("{} {} {}: {} {}", p.pick("Conflicto", "Conflict"), c->id,
                                p.pick("resuelto", "resolved"),

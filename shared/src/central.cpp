@@ -1,4 +1,5 @@
 #include "central_impl.hpp"
+#include "text_list.hpp"
 #include "schema_sql.hpp"
 #include "store_file.hpp"
 
@@ -10,7 +11,6 @@
 #include <minga/shared/tables.hpp>
 
 #include <algorithm>
-#include <sstream>
 #include <system_error>
 
 namespace minga {
@@ -35,14 +35,6 @@ void migrate_central(sql::db& db) {
         s.bind(1, std::to_string(step.version)).exec();
         tx.commit();
     }
-}
-
-std::vector<std::string> split_commas(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    for (std::string part; std::getline(ss, part, ',');)
-        if (!part.empty()) out.push_back(part);
-    return out;
 }
 
 }  // namespace
@@ -173,7 +165,7 @@ std::vector<device_info> central::devices() {
         "FROM device ORDER BY num");
     std::vector<device_info> out;
     while (s.step())
-        out.push_back({s.get_text(0), s.get_text(1), split_commas(s.get_text(2)), s.get_text(3),
+        out.push_back({s.get_text(0), s.get_text(1), split_list(s.get_text(2)), s.get_text(3),
                        s.get_int(4), s.get_int(5), static_cast<std::uint64_t>(s.get_int(6))});
     return out;
 }

@@ -1,12 +1,12 @@
 // Enrolment tokens and device credentials. Only hashes are stored; credentials are compared in
 // constant time. A credential is "<device id>.<64 hex chars>" (256 random bits).
 #include "central_impl.hpp"
+#include "text_list.hpp"
 
 #include <minga/shared/ids.hpp>
 
 #include <sodium.h>
 
-#include <sstream>
 
 namespace minga {
 
@@ -19,12 +19,6 @@ constexpr std::size_t credential_bytes = 32;
 
 error unauthorized(std::string es, std::string en) {
     return make_error(errc::unauthorized, "credential", std::move(es), std::move(en));
-}
-
-std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-    return out;
 }
 
 }  // namespace
@@ -68,7 +62,7 @@ result<enrolment> central::enroll_device(std::string_view gad, std::string_view 
         "INSERT INTO device(id, name, gads, status, token_hash, token_expires_ms, created_ms) "
         "VALUES (?1, ?2, ?3, 'pendiente', ?4, ?5, ?6)");
     ins.bind(1, e.device_slot).bind(2, name.empty() ? std::string_view("dispositivo") : name);
-    ins.bind(3, join(e.gads)).bind(4, hash_secret(e.token)).bind(5, e.expires_ms).bind(6, now);
+    ins.bind(3, join_list(e.gads)).bind(4, hash_secret(e.token)).bind(5, e.expires_ms).bind(6, now);
     ins.exec();
     tx.commit();
     return e;
@@ -121,8 +115,7 @@ result<protocol::enroll_ack> central::impl::on_enroll(const protocol::enroll& m)
     protocol::enroll_ack ack;
     ack.device_id = m.device_id;
     ack.credential = m.device_id + "." + secret;
-    std::stringstream ss(gads);
-    for (std::string g; std::getline(ss, g, ',');) ack.gads.push_back(g);
+    ack.gads = split_list(gads);
     ack.server_time_ms = clock.corrected_ms();
     return ack;
 }
@@ -155,8 +148,7 @@ result<device_auth> central::impl::authenticate(std::string_view bearer) {
     device_auth a;
     a.num = s.get_int(0);
     a.id = std::string(id);
-    std::stringstream ss(s.get_text(1));
-    for (std::string gad; std::getline(ss, gad, ',');) a.gads.push_back(gad);
+    a.gads = split_list(s.get_text(1));
     a.acked_through = static_cast<std::uint64_t>(s.get_int(4));
     return a;
 }

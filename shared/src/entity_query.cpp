@@ -1,10 +1,10 @@
 // Reads for show and list: scope-filtered, tombstones hidden.
 #include <minga/shared/entity_service.hpp>
+#include "text_list.hpp"
 #include <minga/shared/tables.hpp>
 
 #include "form_util.hpp"
 
-#include <sstream>
 
 namespace minga {
 
@@ -13,14 +13,6 @@ namespace {
 bool gad_owned(const entity_spec& e) {
     auto t = find_table(e.table);
     return t && t->owner == ownership::gad;
-}
-
-std::vector<std::string> split_commas(std::string_view s) {
-    std::vector<std::string> out;
-    std::stringstream ss{std::string(s)};
-    for (std::string part; std::getline(ss, part, ',');)
-        if (!part.empty()) out.push_back(part);
-    return out;
 }
 
 }  // namespace
@@ -64,7 +56,7 @@ result<record> entity_service::get(const entity_spec& e, std::string_view id) {
 }
 
 std::vector<record> entity_service::list(const entity_spec& e, const list_filter& filter) {
-    auto cols = split_commas(e.list_columns);
+    auto cols = split_list(e.list_columns);
     bool owned = gad_owned(e);
     std::string sql = "SELECT " + std::string(e.id_column) + (owned ? ", owner_gad" : ", ''");
     for (const auto& c : cols) sql += ", " + c;

@@ -1,4 +1,5 @@
 #include <minga/shared/ids.hpp>
+#include "text_list.hpp"
 #include <minga/shared/migrate.hpp>
 #include <minga/shared/reference_data.hpp>
 #include <minga/shared/replica.hpp>
@@ -6,7 +7,6 @@
 #include "store_file.hpp"
 
 #include <algorithm>
-#include <sstream>
 #include <system_error>
 
 namespace minga {
@@ -75,10 +75,7 @@ result<replica> replica::open(const fs::path& dir) {
 
 void replica::load_identity() {
     device_id_ = meta("device_id").value_or("");
-    gads_.clear();
-    std::stringstream ss(meta("gads").value_or(""));
-    for (std::string g; std::getline(ss, g, ',');)
-        if (!g.empty()) gads_.push_back(g);
+    gads_ = split_list(meta("gads").value_or(""));
     if (device_id_.empty() || gads_.empty())
         throw std::runtime_error("replica: identity missing from replica_meta (corrupt store)");
     if (auto seen = meta("hlc_observed")) clock_->observe(std::stoull(*seen));
@@ -91,9 +88,7 @@ void replica::set_scope(sql::transaction& tx, const std::vector<std::string>& ga
     std::vector<std::string> scope{gads_.front()};
     for (const auto& g : gads)
         if (std::find(scope.begin(), scope.end(), g) == scope.end()) scope.push_back(g);
-    std::string joined;
-    for (const auto& g : scope) joined += (joined.empty() ? "" : ",") + g;
-    set_meta(tx, "gads", joined);
+    set_meta(tx, "gads", join_list(scope));
     gads_ = std::move(scope);
 }
 

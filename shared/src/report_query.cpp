@@ -1,5 +1,6 @@
 // Reading the consolidated tables grouped by one dimension (the `minga-server report` data).
 #include <minga/shared/report.hpp>
+#include "text_list.hpp"
 
 #include <sqlite3.h>
 
@@ -127,17 +128,6 @@ std::string query_for(report_by by, bool en) {
     throw std::logic_error("report: unknown report_by");
 }
 
-std::vector<std::string> split_commas(std::string_view s) {
-    std::vector<std::string> out;
-    for (std::size_t start = 0; start <= s.size();) {
-        auto comma = s.find(',', start);
-        if (comma == std::string_view::npos) comma = s.size();
-        out.emplace_back(s.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
 /// A read transaction (a savepoint, so it also nests in a caller's transaction): the rows and
 /// the summary come from the same consolidation even if another process commits a new one.
 class read_snapshot {
@@ -194,7 +184,7 @@ result<report_table> report(sql::db& central_db, report_by by, std::string_view 
     out.by = by;
     out.lang = en ? "en" : "es";
     out.summary = std::move(*meta);
-    out.columns = split_commas(en ? dim.keys_en : dim.keys_es);
+    out.columns = split_list(en ? dim.keys_en : dim.keys_es);
     const int keys = static_cast<int>(out.columns.size());
     for (auto m : en ? metrics_en : metrics_es) out.columns.emplace_back(m);
 
