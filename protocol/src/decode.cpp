@@ -73,6 +73,7 @@ result<frame> read_envelope(const msgpack::object& root, const limits& lim) {
 
     const auto t = static_cast<msg_type>(type);  // checked by is_known_msg_type above
     out.version = static_cast<std::uint32_t>(version);
+    rd.set_version(out.version);  // the body is read with the rules of its frame's version
     out.body = detail::read_message(rd, t, f[3], detail::path{to_string(t)});
     if (auto s = rd.take(); !s) return std::move(s).err();
     if (auto s = validate(out, lim); !s) return std::move(s).err();

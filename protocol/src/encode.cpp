@@ -3,6 +3,7 @@
 // golden fixtures rely on it).
 
 #include <minga/protocol/codec.hpp>
+#include <minga/protocol/version.hpp>
 
 #include <msgpack.hpp>
 
@@ -170,11 +171,21 @@ void put(packer& pk, const push_ack& m) {
     put(pk, m.conflicts);
 }
 
-void put(packer& pk, const pull& m) {
-    pk.pack_array(3);
+void put_bool(packer& pk, bool b) {
+    if (b) {
+        pk.pack_true();
+    } else {
+        pk.pack_false();
+    }
+}
+
+void put(packer& pk, const pull& m, std::uint32_t version) {
+    const bool v2 = version >= snapshot_version;
+    pk.pack_array(v2 ? 4 : 3);
     put(pk, m.cursor);
     put(pk, m.max_rows);
     put(pk, m.max_bytes);
+    if (v2) put_bool(pk, m.snapshot);
 }
 
 void put(packer& pk, const row& r) {
@@ -186,11 +197,7 @@ void put(packer& pk, const row& r) {
     } else {
         pk.pack_nil();
     }
-    if (r.deleted) {
-        pk.pack_true();
-    } else {
-        pk.pack_false();
-    }
+    put_bool(pk, r.deleted);
     put(pk, r.hlc);
     for (const auto& v : r.values) put(pk, v);
 }
@@ -203,14 +210,25 @@ void put(packer& pk, const table_block& b) {
     for (const auto& r : b.rows) put(pk, r);
 }
 
-void put(packer& pk, const pull_page& m) {
-    pk.pack_array(5);
+void put(packer& pk, const pull_page& m, std::uint32_t version) {
+    const bool v2 = version >= snapshot_version;
+    pk.pack_array(v2 ? 7 : 5);
     put(pk, m.cursor_after);
     put(pk, m.total);
     put(pk, m.remaining);
     put(pk, m.server_time_ms);
     pk.pack_array(wire_size(m.blocks.size()));
     for (const auto& b : m.blocks) put(pk, b);
+    if (v2) {
+        put_bool(pk, m.snapshot);
+        put(pk, m.horizon);
+    }
+}
+
+// Bodies whose layout does not depend on the version.
+template <class Body>
+void put(packer& pk, const Body& m, std::uint32_t /*version*/) {
+    put(pk, m);
 }
 
 }  // namespace
@@ -223,7 +241,8 @@ std::vector<std::uint8_t> encode(const frame& f) {
     put(pk, f.version);
     put(pk, static_cast<std::uint64_t>(type_of(f.body)));
     put(pk, f.request_id);
-    std::visit([&pk](const auto& body) { put(pk, body); }, f.body);
+    // A frame carries exactly the fields of its version: a v1 answer has no v2 fields.
+    std::visit([&pk, &f](const auto& body) { put(pk, body, f.version); }, f.body);
     return out;
 }
 

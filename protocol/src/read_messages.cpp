@@ -1,6 +1,6 @@
-// Message bodies from msgpack arrays. The field names listed here are the v1 required fields,
-// in wire order; a later version appends names and reads the new fields only when the frame's
-// version has them.
+// Message bodies from msgpack arrays. The field names listed here are the required fields in
+// wire order: v1's, then those a later version appended, read only when the frame's version has
+// them (a v1 frame with trailing elements is a newer peer's: they are ignored).
 
 #include "reader.hpp"
 
@@ -97,13 +97,21 @@ void read_body(reader& rd, const msgpack::object& o, const path& p, push_ack& m)
     rd.read(f[3], path{p, n[3]}, m.conflicts);
 }
 
+/// The first `v1` names of `all` for a v1 frame, all of them from `since` on.
+names for_version(const reader& rd, names all, std::size_t v1, std::uint32_t since) {
+    return rd.version() >= since ? all : all.first(v1);
+}
+
 void read_body(reader& rd, const msgpack::object& o, const path& p, pull& m) {
-    static constexpr std::array<std::string_view, 3> n{"cursor", "max_rows", "max_bytes"};
-    const msgpack::object* f = rd.fields(o, p, names(n));
+    static constexpr std::array<std::string_view, 4> n{"cursor", "max_rows", "max_bytes",
+                                                       "snapshot"};
+    const names want = for_version(rd, names(n), 3, snapshot_version);
+    const msgpack::object* f = rd.fields(o, p, want);
     if (f == nullptr) return;
     rd.read(f[0], path{p, n[0]}, m.cursor);
     rd.read(f[1], path{p, n[1]}, m.max_rows);
     rd.read(f[2], path{p, n[2]}, m.max_bytes);
+    if (want.size() > 3) rd.read(f[3], path{p, n[3]}, m.snapshot);
 }
 
 void read_row(reader& rd, const msgpack::object& o, const path& p, row& r) {
@@ -137,9 +145,10 @@ void read_block(reader& rd, const msgpack::object& o, const path& p, table_block
 }
 
 void read_body(reader& rd, const msgpack::object& o, const path& p, pull_page& m) {
-    static constexpr std::array<std::string_view, 5> n{"cursor_after", "total", "remaining",
-                                                       "server_time_ms", "blocks"};
-    const msgpack::object* f = rd.fields(o, p, names(n));
+    static constexpr std::array<std::string_view, 7> n{
+        "cursor_after", "total", "remaining", "server_time_ms", "blocks", "snapshot", "horizon"};
+    const names want = for_version(rd, names(n), 5, snapshot_version);
+    const msgpack::object* f = rd.fields(o, p, want);
     if (f == nullptr) return;
     rd.read(f[0], path{p, n[0]}, m.cursor_after);
     rd.read(f[1], path{p, n[1]}, m.total);
@@ -150,6 +159,10 @@ void read_body(reader& rd, const msgpack::object& o, const path& p, pull_page& m
     m.blocks.reserve(items.size());
     for (std::size_t i = 0; i < items.size() && !rd.failed(); ++i) {
         read_block(rd, items[i], path{at, i}, m.blocks.emplace_back());
+    }
+    if (want.size() > 5) {
+        rd.read(f[5], path{p, n[5]}, m.snapshot);
+        rd.read(f[6], path{p, n[6]}, m.horizon);
     }
 }
 

@@ -23,6 +23,11 @@ namespace minga::protocol::detail {
 
 class reader {
   public:
+    /// The version of the frame being read: which appended fields its bodies must carry.
+    explicit reader(std::uint32_t version = 1) : version_(version) {}
+    [[nodiscard]] std::uint32_t version() const noexcept { return version_; }
+    void set_version(std::uint32_t v) noexcept { version_ = v; }
+
     [[nodiscard]] bool failed() const noexcept { return errors_.failed(); }
     [[nodiscard]] status take() { return errors_.take(); }
     void fail(errc code, const path& at, std::string_view es, std::string_view en) {
@@ -55,6 +60,7 @@ class reader {
     void wrong_type(const path& at, std::string_view expected_es, std::string_view expected_en);
 
     first_error errors_;
+    std::uint32_t version_;
 };
 
 /// Reads the body of a frame of type `t` from the array `o`; `root` is the message name.

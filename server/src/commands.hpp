@@ -23,6 +23,8 @@ void register_admin_commands(CLI::App& app, cmd_env& env);
 void register_central_commands(CLI::App& app, cmd_env& env);
 /// `serve --listen HOST:PORT`.
 void register_serve_command(CLI::App& app, cmd_env& env);
+/// `compact --keep-days N` (cmd_compact.cpp).
+void register_compact_command(CLI::App& app, cmd_env& env);
 
 /// Opens the store in the data folder, or prints why not and returns nullopt with `code` set.
 [[nodiscard]] std::optional<central> open_central(printer& p, const global_options& g, int& code);

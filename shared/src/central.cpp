@@ -57,10 +57,13 @@ std::uint64_t central::impl::bump_seq(std::string_view table, std::string_view r
         sql::reset_guard g(del);
         del.bind(1, table).bind(2, row_id).exec();
     }
+    // changed_ms (central_v3): when the row got this sequence, by the server's clock; the
+    // tombstone horizon (central_compact.cpp) purges deletions by it.
     auto& ins = db->cached(
-        "INSERT INTO change_index(tbl, row_id, owner_gad, echo_device) VALUES (?1, ?2, ?3, ?4)");
+        "INSERT INTO change_index(tbl, row_id, owner_gad, echo_device, changed_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
     sql::reset_guard g(ins);
-    ins.bind(1, table).bind(2, row_id).bind(3, owner_gad);
+    ins.bind(1, table).bind(2, row_id).bind(3, owner_gad).bind(5, opts.wall());
     if (echo_device > 0)
         ins.bind(4, echo_device);
     else
@@ -150,7 +153,7 @@ std::vector<std::uint8_t> central::handle(std::span<const std::uint8_t> request,
         return answer(std::move(*ack));
     }
     if (const auto* pull = std::get_if<protocol::pull>(&f.body)) {
-        auto page = p_->on_pull(*dev, *pull);
+        auto page = p_->on_pull(*dev, *pull, f.version);
         if (!page) return fail(f.version, f.request_id, page.err());
         return answer(std::move(*page));
     }

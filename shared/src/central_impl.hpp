@@ -40,7 +40,9 @@ struct central::impl {
     [[nodiscard]] result<protocol::push_ack> on_push(const device_auth& dev, const protocol::push& m);
 
     // central_pull.cpp
-    [[nodiscard]] result<protocol::pull_page> on_pull(const device_auth& dev, const protocol::pull& m);
+    /// `version`: the request frame's; only v2 and later get snapshots.
+    [[nodiscard]] result<protocol::pull_page> on_pull(const device_auth& dev, const protocol::pull& m,
+                                                      std::uint32_t version);
 
     /// Gives (tbl, row_id) a new server sequence; returns it.
     std::uint64_t bump_seq(std::string_view table, std::string_view row_id,

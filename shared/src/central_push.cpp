@@ -4,6 +4,7 @@
 #include "field_clock.hpp"
 
 #include <minga/shared/change_log.hpp>
+#include <minga/shared/compaction.hpp>
 #include <minga/shared/ids.hpp>
 #include <minga/shared/tables.hpp>
 
@@ -154,6 +155,9 @@ result<std::uint32_t> merger::apply(const protocol::change& ch, std::size_t inde
             s.exec();
         } catch (const sql::sql_error& e) {
             if (!e.is_constraint()) throw;
+            // An edit of a row whose deletion was purged (the device had not seen it): the
+            // deletion wins, as it would have before the purge (docs/resilience.md).
+            if (ch.base < tombstone_horizon(*c_.db)) return 0u;
             return schema_refused(at, e);
         }
         auto seq = c_.bump_seq(ch.table, ch.row_id, ch.owner_gad, restamped ? 0 : dev_.num);

@@ -19,7 +19,7 @@ std::string scope_digest(sql::db& db, std::vector<std::string> gads) {
         auto cols = payload_columns(db, t.name);
         std::string sql = "SELECT id, owner_gad, deleted";
         for (const auto& c : cols) sql += ", " + c;
-        sql += " FROM " + std::string(t.name) + " WHERE owner_gad IN (";
+        sql += " FROM " + std::string(t.name) + " WHERE deleted = 0 AND owner_gad IN (";
         for (std::size_t i = 0; i < gads.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
         sql += ") ORDER BY id";
         if (gads.empty()) continue;

@@ -1,3 +1,4 @@
+#include "pull_position.hpp"
 #include "remote_apply.hpp"
 
 #include <minga/protocol/codec.hpp>
@@ -21,8 +22,11 @@ public:
         if (auto v = r_.meta("protocol_version")) version_ = static_cast<std::uint32_t>(std::stoul(*v));
     }
 
-    /// True when an earlier sync negotiated a version, so a request can go without a hello.
-    [[nodiscard]] bool negotiated() const { return r_.meta("protocol_version").has_value(); }
+    /// True when an earlier sync negotiated `max_version`, so a request can go without a hello
+    /// (a lower stored version is negotiated again: the server may have been upgraded since).
+    [[nodiscard]] bool negotiated(std::uint32_t max_version) const {
+        return r_.meta("protocol_version") == std::to_string(max_version);
+    }
 
     template <class Answer>
     result<Answer> call(protocol::message body) {
@@ -46,9 +50,9 @@ public:
 
     /// hello: negotiates the version and corrects the clock (re-stamping unsent changes when
     /// this device's clock turns out to be wrong).
-    result<std::int64_t> hello() {
+    result<std::int64_t> hello(std::uint32_t max_version = protocol::current_version) {
         auto ack = call<protocol::hello_ack>(protocol::hello{protocol::min_supported_version,
-                                                             protocol::current_version,
+                                                             max_version,
                                                              r_.device_id(), "minga 0.1.0"});
         if (!ack) return std::move(ack).err();
         version_ = ack->version;
@@ -125,28 +129,23 @@ status push_all(session& s, replica& r, const sync_options& o, const progress_fn
 
 status pull_all(session& s, replica& r, const sync_options& o, const progress_fn& progress,
                 sync_report& rep) {
-    std::uint64_t cursor = 0;
-    if (auto c = r.meta("pull_cursor")) cursor = std::stoull(*c);
+    pull_position pos(r);  // the cursor, or a snapshot in progress (pull_position.hpp)
     std::uint64_t total = 0;
     for (bool first = true;; first = false) {
-        auto page = s.call<protocol::pull_page>(protocol::pull{cursor, o.page_rows, o.page_bytes});
+        auto page = s.call<protocol::pull_page>(pos.request(o.page_rows, o.page_bytes));
         if (!page) return std::move(page).err();
         if (first) {
             total = page->total;
             rep.offset_ms = s.correct_clock(page->server_time_ms);
         }
-        if (page->cursor_after < cursor || (page->cursor_after == cursor && page->remaining > 0)) {
-            return make_error(errc::internal, "pull", "el servidor no avanzó el cursor de descarga",
-                              "the server did not advance the pull cursor");
-        }
+        if (auto ok = pos.check(*page); !ok) return std::move(ok).err();
         sql::transaction tx(r.conn());
         rep.pulled += apply_page(tx, r, *page);
-        r.set_meta(tx, "pull_cursor", std::to_string(page->cursor_after));
+        pos.store(tx, *page);
         r.commit(tx);
-        cursor = page->cursor_after;
-        r.changes().set_base(cursor);
+        r.changes().set_base(pos.seen());
         if (progress) progress({"pull", rep.pulled, total});
-        if (page->remaining == 0) return {};
+        if (page->remaining == 0 && !pos.in_snapshot()) return {};
     }
 }
 
@@ -188,8 +187,8 @@ result<sync_report> sync(replica& r, const transport_fn& t, const sync_options& 
     sync_report rep;
     // A sync with nothing to send is one round trip: the pull page carries the server's time.
     // With changes to send, the hello first corrects their stamps if this clock is wrong.
-    if (!s.negotiated() || r.changes().pending_count() > 0) {
-        auto offset = s.hello();
+    if (!s.negotiated(o.max_protocol_version) || r.changes().pending_count() > 0) {
+        auto offset = s.hello(o.max_protocol_version);
         if (!offset) return std::move(offset).err();
         rep.offset_ms = *offset;
     }

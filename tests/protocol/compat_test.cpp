@@ -119,14 +119,74 @@ TEST_CASE("decode: a block or row missing a field is refused, naming it") {
 }
 
 TEST_CASE("negotiate: the server picks the highest common version") {
-    REQUIRE(current_version == 1);
+    REQUIRE(current_version == 2);
     REQUIRE(min_supported_version == 1);
-    CHECK(*negotiate(1, 1) == 1);
-    CHECK(*negotiate(1, 7) == 1);  // a newer client that still speaks 1
+    CHECK(*negotiate(1, 1) == 1);  // a v1 client keeps being served in v1
+    CHECK(*negotiate(1, 2) == 2);
+    CHECK(*negotiate(2, 2) == 2);
+    CHECK(*negotiate(1, 7) == 2);  // a newer client that still speaks 2
+}
+
+TEST_CASE("v2: a v1 pull and pull page decode with the v2 fields at their defaults") {
+    const auto p = decode(encode(sample_frame("pull")));
+    REQUIRE(p.ok());
+    CHECK(p->version == 1);
+    CHECK_FALSE(std::get<pull>(p->body).snapshot);
+    const auto q = decode(encode(sample_frame("pull_page")));
+    REQUIRE(q.ok());
+    CHECK_FALSE(std::get<pull_page>(q->body).snapshot);
+    CHECK(std::get<pull_page>(q->body).horizon == 0);
+}
+
+TEST_CASE("v2: a v1 frame never carries the v2 fields, even when the struct has them set") {
+    frame f = sample_frame("pull_page");
+    std::get<pull_page>(f.body).snapshot = true;
+    std::get<pull_page>(f.body).horizon = 77;
+    node tree = parse(encode(f));
+    CHECK(at(tree, {3}).array().size() == 5);
+    const auto back = decode(pack(tree));
+    REQUIRE(back.ok());
+    CHECK_FALSE(std::get<pull_page>(back->body).snapshot);
+    f.version = 2;
+    tree = parse(encode(f));
+    CHECK(at(tree, {3}).array().size() == 7);
+    const auto v2 = decode(pack(tree));
+    REQUIRE(v2.ok());
+    CHECK(std::get<pull_page>(v2->body).snapshot);
+    CHECK(std::get<pull_page>(v2->body).horizon == 77);
+}
+
+TEST_CASE("v2: a v2 pull or page missing a v2 field is refused, naming it") {
+    node pull_tree = parse(encode(sample_frame("pull_v2")));
+    at(pull_tree, {3}).array().resize(3);
+    auto r = decode(pack(pull_tree));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::bad_frame);
+    CHECK(r.err().field == "pull.snapshot");
+
+    node page_tree = parse(encode(sample_frame("pull_page_v2")));
+    at(page_tree, {3}).array().resize(6);
+    r = decode(pack(page_tree));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().field == "pull_page.horizon");
+
+    page_tree = parse(encode(sample_frame("pull_page_v2")));
+    at(page_tree, {3, 5}) = node{std::uint64_t{1}};  // snapshot must be a boolean
+    r = decode(pack(page_tree));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().field == "pull_page.snapshot");
+}
+
+TEST_CASE("v2: a v2 frame with fields from a later version still decodes") {
+    node tree = parse(encode(sample_frame("pull_page_v2")));
+    at(tree, {3}).array().push_back(node{std::string("v3")});
+    const auto r = decode(pack(tree));
+    REQUIRE(r.ok());
+    CHECK(*r == sample_frame("pull_page_v2"));
 }
 
 TEST_CASE("negotiate: no common version is unsupported_version") {
-    const auto newer = negotiate(2, 3);  // a client that dropped v1
+    const auto newer = negotiate(3, 4);  // a client that dropped v2
     REQUIRE_FALSE(newer.ok());
     CHECK(newer.err().code == errc::unsupported_version);
     CHECK(newer.err().field == "hello.min_version");

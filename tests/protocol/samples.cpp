@@ -63,6 +63,34 @@ pull_page sample_page() {
     return pull_page{1187, 5, 2, server_time, {std::move(projects), std::move(offers)}};
 }
 
+/// A v2 snapshot page: the first page of a snapshot, for a device whose cursor (1100) is
+/// behind the horizon (1150). Its cursor_after is a position inside the snapshot.
+pull_page sample_snapshot_page() {
+    table_block projects{"project",
+                         {"title"},
+                         {row{"0190a6e3-0002-7000-8000-000000000001",
+                              std::string("170185"),
+                              false,
+                              hlc_base + 5,
+                              {std::string("Reforestación Yaruquí")}}}};
+    pull_page page{231, 3, 2, server_time, {std::move(projects)}};
+    page.snapshot = true;
+    page.horizon = 1150;
+    return page;
+}
+
+std::vector<sample> build_v2() {
+    pull resume{231, 500, 262144};
+    resume.snapshot = true;
+    return {
+        // A v2 client's hello still travels in a v1 envelope, so a v1 server can read it.
+        {"hello_v2", frame{1, 1, hello{1, 2, device, "minga 0.2.0"}}},
+        {"hello_ack_v2", frame{2, 1, hello_ack{2, server_time, "srv-quito-1"}}},
+        {"pull_v2", frame{2, 5, resume}},
+        {"pull_page_v2", frame{2, 4, sample_snapshot_page()}},
+    };
+}
+
 std::vector<sample> build() {
     return {
         {"error", make(7, error_body{errc::unauthorized, "credential", "credencial revocada"})},
@@ -84,8 +112,16 @@ const std::vector<sample>& samples() {
     return all;
 }
 
+const std::vector<sample>& v2_samples() {
+    static const std::vector<sample> all = build_v2();
+    return all;
+}
+
 const frame& sample_frame(const std::string& name) {
     for (const auto& s : samples()) {
+        if (s.name == name) return s.f;
+    }
+    for (const auto& s : v2_samples()) {
         if (s.name == name) return s.f;
     }
     throw std::invalid_argument("no sample named " + name);

@@ -21,6 +21,9 @@ struct sample {
 /// One frame per message type, in wire-number order.
 [[nodiscard]] const std::vector<sample>& samples();
 
+/// The v2 fixtures: negotiation up to v2 and the snapshot fields of pull and pull_page.
+[[nodiscard]] const std::vector<sample>& v2_samples();
+
 /// The sample of the message called `name` ("push", ...).
 [[nodiscard]] const frame& sample_frame(const std::string& name);
 

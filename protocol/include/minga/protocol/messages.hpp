@@ -1,5 +1,5 @@
 #pragma once
-/// The messages of wire protocol v1 as plain structs, and the frame that carries one.
+/// The messages of wire protocol v1 and v2 as plain structs, and the frame that carries one.
 ///
 /// On the wire every struct is a msgpack array of its fields in the order declared here (see
 /// docs/protocol.md). Fields are only ever appended, in a new protocol version; a decoder
@@ -118,6 +118,9 @@ struct pull {
     std::uint64_t cursor = 0;     ///< 0 on the first pull
     std::uint32_t max_rows = 0;   ///< at least 1
     std::uint32_t max_bytes = 0;  ///< at least 1; a soft bound on the encoded page
+    /// v2: `cursor` is a position inside a snapshot in progress; continue that snapshot.
+    /// Not on the wire in v1 (always false there).
+    bool snapshot = false;
     friend bool operator==(const pull&, const pull&) = default;
 };
 
@@ -146,6 +149,12 @@ struct pull_page {
     std::uint64_t remaining = 0;     ///< rows still to come after this page; 0 ends the pull
     std::int64_t server_time_ms = 0;
     std::vector<table_block> blocks;
+    /// v2: this page belongs to a snapshot of the device's whole scope (its cursor was behind
+    /// the horizon): `cursor_after` is a position inside the snapshot until `remaining == 0`.
+    bool snapshot = false;
+    /// v2: the server's tombstone horizon, the highest server sequence whose tombstone was
+    /// purged (0: none). Not on the wire in v1 (always 0 there).
+    std::uint64_t horizon = 0;
     friend bool operator==(const pull_page&, const pull_page&) = default;
 };
 

@@ -9,9 +9,11 @@
 
 namespace minga {
 
-/// Hex SHA-256 over the GAD-owned rows whose owner is in `gads`, table by table in sync order,
-/// rows by id: id, owner, tombstone flag and every payload column (not clocks, which a merge may
-/// legitimately restamp). Order of `gads` does not matter.
+/// Hex SHA-256 over the live GAD-owned rows whose owner is in `gads`, table by table in sync
+/// order, rows by id: id, owner, tombstone flag and every payload column (not clocks, which a
+/// merge may legitimately restamp). Order of `gads` does not matter. Tombstones are left out:
+/// the server purges old ones (the tombstone horizon) while devices may keep theirs, and a
+/// deleted row and an absent one are the same data.
 [[nodiscard]] std::string scope_digest(sql::db& db, std::vector<std::string> gads);
 
 }  // namespace minga

@@ -8,6 +8,7 @@
 /// the last ack and cursor. Not thread-safe: one sync per replica at a time.
 
 #include <minga/protocol/result.hpp>
+#include <minga/protocol/version.hpp>
 #include <minga/shared/replica.hpp>
 
 #include <cstdint>
@@ -35,6 +36,9 @@ struct sync_options {
     std::uint32_t push_batch = 1000;       ///< changes per push request
     std::uint32_t page_rows = 2000;        ///< rows per pull page asked for
     std::uint32_t page_bytes = 512 * 1024; ///< soft bound of a pull page asked for
+    /// The highest protocol version offered in hello (tests and operators may hold a device at
+    /// an older version, e.g. 1 to behave as a v1 client against a v2 server).
+    std::uint32_t max_protocol_version = protocol::current_version;
 };
 
 struct sync_report {

@@ -1,0 +1,133 @@
+// A v1 client against the v2 server: negotiated down, answered in v1 encoding, served across a
+// migration of the server's store (central_v3), and what it gets when behind the horizon.
+#include "horizon_fixture.hpp"
+
+#include <msgpack.hpp>
+
+using namespace minga;
+using minga::testing::day_ms;
+using minga::testing::horizon_world;
+using minga::testing::rows_with_id;
+using minga::testing::title_of;
+
+namespace {
+
+sync_options as_v1() {
+    sync_options o;
+    o.max_protocol_version = 1;
+    return o;
+}
+
+/// Checks every frame a v1 client exchanges: v1 envelopes, and pull pages without v2 fields.
+struct v1_transport {
+    minga::testing::sync_world& w;
+    int pages = 0;
+
+    transport_fn fn() {
+        return [this](std::span<const std::uint8_t> req, std::string_view bearer)
+                   -> result<std::vector<std::uint8_t>> {
+            auto in = protocol::decode(req);
+            REQUIRE(in.ok());
+            CHECK(in->version == 1);
+            if (const auto* h = std::get_if<protocol::hello>(&in->body)) CHECK(h->max_version == 1);
+            auto resp = w.server->handle(req, bearer);
+            auto out = protocol::decode(resp);
+            REQUIRE(out.ok());
+            CHECK(out->version == 1);
+            if (std::holds_alternative<protocol::pull_page>(out->body)) {
+                ++pages;
+                auto oh = msgpack::unpack(reinterpret_cast<const char*>(resp.data()), resp.size());
+                CHECK(oh.get().via.array.ptr[3].via.array.size == 5);  // the v1 fields only
+            }
+            return resp;
+        };
+    }
+};
+
+/// Turns the store back into what the previous release left (central schema 2, no changed_ms).
+void downgrade_store_to_central_v2(const std::filesystem::path& dir) {
+    sql::db db((dir / central::file_name).string(), sql::open_options{.create = false});
+    db.exec("DROP INDEX change_index_age");
+    db.exec("ALTER TABLE change_index DROP COLUMN changed_ms");
+    db.exec("ALTER TABLE device DROP COLUMN snapshot_due");
+    db.exec("UPDATE central_meta SET value = '2' WHERE key = 'schema'");
+}
+
+}  // namespace
+
+TEST_CASE("v1: a client held at v1 syncs before and after the server's store migrates, and converges") {
+    horizon_world h;
+    auto& old = h.add_device("170151");  // enrolled with a v2 hello; held at v1 from here on
+    auto& now = h.add_device("170151");
+    auto a1 = h.add(old, "Desde el cliente v1");
+    h.add(now, "Desde el cliente v2");
+    v1_transport t{h.w};
+    REQUIRE(minga::sync(old, t.fn(), as_v1()).ok());
+    h.w.sync_ok(now);
+    REQUIRE(minga::sync(old, t.fn(), as_v1()).ok());
+    CHECK(t.pages >= 2);
+    CHECK(old.meta("protocol_version") == "1");
+    CHECK(scope_digest(old.conn(), old.gads()) == h.w.server_digest("170151"));
+
+    // The server is upgraded: its store goes from central_v2 to central_v3 while devices are
+    // offline; the v1 device edited meanwhile.
+    h.w.server.reset();
+    downgrade_store_to_central_v2(h.w.root / "central");
+    h.rename(old, a1, "Editado antes de la migración");
+    auto reopened = central::open(h.w.root / "central", h.options());
+    REQUIRE(reopened.ok());
+    h.w.server = std::make_unique<central>(std::move(*reopened));
+    auto& db = h.w.server->conn();
+    CHECK(db.scalar_int("SELECT CAST(value AS INTEGER) FROM central_meta WHERE key = 'schema'") >= 3);
+    CHECK(db.scalar_int("SELECT count(*) FROM change_index WHERE changed_ms <= 0") == 0);
+
+    REQUIRE(minga::sync(old, t.fn(), as_v1()).ok());
+    h.add(now, "Después de la migración");
+    h.w.sync_ok(now);
+    REQUIRE(minga::sync(old, t.fn(), as_v1()).ok());
+    CHECK(title_of(db, a1) == "Editado antes de la migración");
+    CHECK(old.changes().pending_count() == 0);
+    CHECK(scope_digest(old.conn(), old.gads()) == h.w.server_digest("170151"));
+    CHECK(scope_digest(now.conn(), now.gads()) == h.w.server_digest("170151"));
+
+    // Released from v1, the same device negotiates v2 at its next sync.
+    h.w.sync_ok(old);
+    CHECK(old.meta("protocol_version") == "2");
+}
+
+TEST_CASE("v1: a v1 client behind the horizon is served incrementally; updated to v2 it gets a snapshot") {
+    horizon_world h;
+    auto& a = h.add_device("170151");
+    auto& old = h.add_device("170151");
+    auto gone = h.add(a, "Se borrará");
+    h.w.sync_ok(a);
+    REQUIRE(minga::sync(old, h.w.transport(), as_v1()).ok());
+    h.remove(a, gone);
+    h.w.sync_ok(a);
+    h.mc.now_ms += 200 * day_ms;
+    auto fresh = h.add(a, "Nuevo");
+    h.w.sync_ok(a);
+    REQUIRE(h.compact(180).purged == 1);
+    REQUIRE(h.cursor(old) < tombstone_horizon(h.w.server->conn()));
+
+    v1_transport t{h.w};
+    REQUIRE(minga::sync(old, t.fn(), as_v1()).ok());
+    // Every live change arrives (incrementally, one page here), but a v1 client cannot take a
+    // snapshot: the row whose deletion was purged stays on it until it is updated to v2.
+    CHECK(t.pages == 1);
+    CHECK(title_of(old.conn(), fresh) == "Nuevo");
+    CHECK(old.conn().scalar_int("SELECT deleted FROM agreement WHERE id = '" + gone + "'") == 0);
+    CHECK(scope_digest(old.conn(), old.gads()) != h.w.server_digest("170151"));
+    CHECK(h.cursor(old) >= tombstone_horizon(h.w.server->conn()));
+
+    auto due = "SELECT snapshot_due FROM device WHERE id = '" + old.device_id() + "'";
+    CHECK(h.w.server->conn().scalar_int(due) == 1);
+
+    // Updated to v2, its cursor is past the horizon by now, but the server remembers: the first
+    // v2 pull is a snapshot, and the stale row goes.
+    h.w.sync_ok(old);
+    CHECK(old.meta("protocol_version") == "2");
+    CHECK(rows_with_id(old.conn(), "agreement", gone) == 0);
+    CHECK(scope_digest(old.conn(), old.gads()) == h.w.server_digest("170151"));
+    CHECK(h.w.server->conn().scalar_int(due) == 0);
+}
