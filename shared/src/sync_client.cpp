@@ -51,6 +51,7 @@ public:
     /// hello: negotiates the version and corrects the clock (re-stamping unsent changes when
     /// this device's clock turns out to be wrong).
     result<std::int64_t> hello(std::uint32_t max_version = protocol::current_version) {
+        version_ = protocol::min_supported_version;  // a hello travels in the client's minimum
         auto ack = call<protocol::hello_ack>(protocol::hello{protocol::min_supported_version,
                                                              max_version,
                                                              r_.device_id(), "minga 0.1.0"});
