@@ -15,8 +15,8 @@ constexpr const char* gad = "170151";
 
 std::set<std::string> agreement_ids(const minga_client& c) {
     std::set<std::string> out;
-    for (const auto& row : ok_json(c, {"list", "agreement"}).at("rows"))
-        out.insert(row.at("id").get<std::string>());
+    const auto doc = ok_json(c, {"list", "agreement"});
+    for (const auto& row : doc.at("rows")) out.insert(row.at("id").get<std::string>());
     return out;
 }
 
