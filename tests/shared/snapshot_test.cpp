@@ -43,7 +43,8 @@ struct behind_horizon {
 
 /// A transport that records the pull requests it carries and can fail after `pages_ok` pulls.
 struct recording_transport {
-    minga::testing::sync_world& w;
+    explicit recording_transport(minga::testing::sync_world& world) : w(world) {}
+    minga::testing::sync_world& w;  // the test's world; outlives the transport
     std::vector<protocol::pull> pulls;
     int pages_ok = 1 << 30;
     std::function<void()> on_first_pull;

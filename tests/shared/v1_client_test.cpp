@@ -20,7 +20,8 @@ sync_options as_v1() {
 
 /// Checks every frame a v1 client exchanges: v1 envelopes, and pull pages without v2 fields.
 struct v1_transport {
-    minga::testing::sync_world& w;
+    explicit v1_transport(minga::testing::sync_world& world) : w(world) {}
+    minga::testing::sync_world& w;  // the test's world; outlives the transport
     int pages = 0;
 
     transport_fn fn() {
