@@ -28,7 +28,7 @@ inline constexpr checked_table fault_tables[] = {
 
 class fault_oracle {
 public:
-    struct row {
+    struct entry {
         std::string table, gad, value;  // value: the checked column's last value, as text
         bool deleted = false;
     };
@@ -57,7 +57,12 @@ public:
         if (!w) throw std::runtime_error(row.table + " remove: " + w.err().text("en"));
         row.deleted = true;
     }
-    [[nodiscard]] const std::map<std::string, row>& rows() const noexcept { return rows_; }
+    /// True when the replica holds the row (another device's row arrives with a pull).
+    [[nodiscard]] bool present(minga::replica& r, const std::string& id) const {
+        minga::entity_service svc(r);
+        return svc.get(*minga::find_entity(kind_of(rows_.at(id).table)), id).ok();
+    }
+    [[nodiscard]] const std::map<std::string, entry>& rows() const noexcept { return rows_; }
 
     /// Problems found in the database `file` for the GADs `gads` (empty when all is well);
     /// `checked` grows by the rows looked at.
@@ -118,7 +123,7 @@ private:
         return false;
     }
 
-    std::map<std::string, row> rows_;
+    std::map<std::string, entry> rows_;
 };
 
 }  // namespace minga::test
