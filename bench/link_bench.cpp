@@ -4,25 +4,29 @@
 // the client library's sync over http_transport; sync is called again after a transient
 // failure, after a short backoff. Prints one JSON document:
 //   lost / duplicated       A's observations missing from / extra on the server and on B;
-//   useful_bytes            bytes (as the transport counts them: HTTP headers and bodies) of
-//                           the exchanges that got their answer; what a cut wasted is not in it;
+//   useful_bytes            the bytes (HTTP headers and bodies, as the transport counts them)
+//                           the same push and pull take over the clean link in this run:
+//                           identical exchanges, so whatever a cut made anyone resend is waste;
 //   capacity_bytes          one direction's rate × the elapsed time of push and pull (a push
 //                           or a pull fills one direction of the symmetric link);
 //   goodput                 useful_bytes / capacity_bytes (goal ≥ 0.70);
-//   cuts, retries           the link's cuts, the sync calls that failed and were repeated;
-//   resume_rtts             per cut: from the failed call's return to the next push or pull
-//                           request handed to the transport, minus the backoff, in round trips
-//                           (goal < 2; the emulator does not delay TCP handshakes, a real link
-//                           adds one round trip for the SYN).
+//   cuts, retries           the link's cuts; sync calls that failed and were called again
+//                           (the transport also reconnects and resends once by itself:
+//                           `connections` counts every TCP connection);
+//   resume_rtts             per cut: from the cut to the first byte of the next connection
+//                           reaching the server, in round trips (goal < 2 plus the backoff;
+//                           the emulator does not delay TCP handshakes, a real link adds one
+//                           round trip for the SYN, and it resets the client at once, where
+//                           a real link's client may notice half a round trip later).
 // Baseline in the same run: the same push and pull over the clean profile (no limits).
 //
 //   link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] [--backoff-ms B]
+//              [--push-batch N] [--page-rows N]   (the syncer's request sizes; default its own)
 #include "../tests/support/process.hpp"
 #include "field_data.hpp"
 
 #include <minga/client/http_transport.hpp>
 #include <minga/linkemu/link.hpp>
-#include <minga/protocol/codec.hpp>
 #include <minga/protocol/errc.hpp>
 #include <minga/shared/central.hpp>
 #include <minga/shared/digest.hpp>
@@ -53,16 +57,17 @@ constexpr int max_calls = 200;
 
 struct options {
     std::size_t rows = 10'000;
-    std::uint64_t seed = 1;
+    std::optional<std::uint64_t> seed;  ///< default: the first seed that cuts early (see below)
     std::string profile = "2g";
     std::optional<double> cut_mean_kb;
     int backoff_ms = 100;
+    minga::sync_options sync;  ///< the syncer's defaults unless --push-batch / --page-rows
 };
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "link_bench: " << why
               << "\nusage: link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] "
-                 "[--backoff-ms B]\n";
+                 "[--backoff-ms B] [--push-batch N] [--page-rows N]\n";
     std::exit(2);
 }
 
@@ -78,12 +83,15 @@ options parse_args(int argc, char** argv) {
             else if (a == "--profile") o.profile = v;
             else if (a == "--cut-mean-kb") o.cut_mean_kb = std::stod(v);
             else if (a == "--backoff-ms") o.backoff_ms = std::stoi(v);
+            else if (a == "--push-batch") o.sync.push_batch = static_cast<std::uint32_t>(std::stoul(v));
+            else if (a == "--page-rows") o.sync.page_rows = static_cast<std::uint32_t>(std::stoul(v));
             else usage("unknown argument " + a);
         } catch (const std::logic_error&) {
             usage(a + " needs a number, not " + v);
         }
     }
-    if (o.rows == 0 || o.backoff_ms < 0) usage("--rows must be at least 1, --backoff-ms 0 or more");
+    if (o.rows == 0 || o.backoff_ms < 0 || o.sync.push_batch == 0 || o.sync.page_rows == 0)
+        usage("--rows, --push-batch and --page-rows must be at least 1, --backoff-ms 0 or more");
     if (!minga::linkemu::profile(o.profile)) usage("unknown profile " + o.profile);
     return o;
 }
@@ -125,45 +133,44 @@ private:
 /// What one phase (push or pull) cost.
 struct phase {
     double seconds = 0;
-    std::uint64_t useful_bytes = 0, wire_bytes = 0, calls = 0, retries = 0, exchanges = 0;
-    std::vector<double> resume_rtts;
+    std::uint64_t wire_bytes = 0, calls = 0, retries = 0, exchanges = 0, connections = 0;
 };
 
-/// Syncs `r` through `url` until a sync call succeeds, counting every exchange.
-phase sync_through(minga::replica& r, const std::string& url, const options& o, double rtt_s) {
+/// Syncs `r` through `url` until a sync call succeeds (a transient failure is retried after
+/// the backoff; the transport itself reconnects and resends once when a connection drops).
+phase sync_through(minga::replica& r, const std::string& url, const options& o) {
     phase ph;
-    std::optional<clock_type::time_point> failed_at;  // the last failed call's return
     const auto t0 = clock_type::now();
     for (;;) {
         if (++ph.calls > max_calls) throw std::runtime_error("a sync never finished");
         auto t = ok(minga::client::http_transport::create(url), "http_transport::create");
-        minga::transport_fn counted = [&](std::span<const std::uint8_t> req, std::string_view bearer)
-            -> minga::result<std::vector<std::uint8_t>> {
-            if (failed_at) {
-                auto f = minga::protocol::decode(req);
-                if (f && (std::holds_alternative<minga::protocol::push>(f->body) ||
-                          std::holds_alternative<minga::protocol::pull>(f->body))) {
-                    const double s = seconds(clock_type::now() - *failed_at) - o.backoff_ms / 1000.0;
-                    ph.resume_rtts.push_back(s / rtt_s);
-                    failed_at.reset();
-                }
-            }
-            const auto before = t.bytes_sent() + t.bytes_received();
-            auto resp = t.post(req, bearer);
-            ++ph.exchanges;
-            if (resp) ph.useful_bytes += t.bytes_sent() + t.bytes_received() - before;
-            return resp;
-        };
-        auto rep = minga::sync(r, counted);
+        auto rep = minga::sync(r, t.as_transport_fn(), o.sync);
         ph.wire_bytes += t.bytes_sent() + t.bytes_received();
-        if (rep) break;
+        ph.connections += t.connections();
+        if (rep) {
+            ph.exchanges += rep->requests;
+            break;
+        }
         if (!minga::is_transient(rep.err().code)) throw std::runtime_error("sync: " + rep.err().text("en"));
         ++ph.retries;
         std::this_thread::sleep_for(std::chrono::milliseconds(o.backoff_ms));
-        failed_at = clock_type::now() - std::chrono::milliseconds(o.backoff_ms);
     }
     ph.seconds = seconds(clock_type::now() - t0);
     return ph;
+}
+
+/// Per cut: from the cut to the first client byte of the next connection reaching the server,
+/// in round trips.
+std::vector<double> resume_rtts(const minga::linkemu::link& l, double rtt_s) {
+    std::vector<double> out;
+    const auto log = l.connection_log();
+    for (const auto& cut : l.cuts())
+        for (const auto& c : log)
+            if (c.accepted >= cut.at && c.first_up != clock_type::time_point{}) {
+                out.push_back(seconds(c.first_up - cut.at) / rtt_s);
+                break;
+            }
+    return out;
 }
 
 std::set<std::string> observation_ids(minga::sql::db& db) {
@@ -184,13 +191,12 @@ json compare(minga::sql::db& db, const std::set<std::string>& expected) {
 }
 
 json phase_json(const phase& p) {
-    return {{"seconds", p.seconds},         {"sync_calls", p.calls},     {"retries", p.retries},
-            {"exchanges", p.exchanges},     {"useful_bytes", p.useful_bytes},
-            {"wire_bytes", p.wire_bytes}};
+    return {{"seconds", p.seconds},       {"sync_calls", p.calls},         {"retries", p.retries},
+            {"requests", p.exchanges},    {"connections", p.connections}, {"wire_bytes", p.wire_bytes}};
 }
 
 /// One whole run (push by A, pull by a fresh B) through `profile`; fills `out`.
-json run(const fs::path& work, const options& o, const fs::path& refdata,
+json run(const fs::path& work, const options& o, std::uint64_t seed, const fs::path& refdata,
          const minga::linkemu::link_profile& profile, bool& clean_result) {
     std::vector<std::string> tokens;
     {
@@ -211,15 +217,16 @@ json run(const fs::path& work, const options& o, const fs::path& refdata,
     minga::linkemu::link_options lo;
     lo.upstream_port = server.port();
     lo.profile = profile;
-    lo.seed = o.seed;
+    lo.seed = seed;
     auto link = minga::linkemu::link::start(lo);
     const double rtt_s = std::max(0.001, std::chrono::duration<double>(profile.rtt).count());
 
     say(profile.name + ": A pushes");
-    const auto push = sync_through(a, link->url(), o, rtt_s);
+    const auto push = sync_through(a, link->url(), o);
     say(profile.name + ": B pulls");
-    const auto pull = sync_through(b, link->url(), o, rtt_s);
+    const auto pull = sync_through(b, link->url(), o);
     const auto counters = link->counters();
+    const auto resumes = resume_rtts(*link, rtt_s);
     link->stop();
     server.stop();
 
@@ -234,7 +241,6 @@ json run(const fs::path& work, const options& o, const fs::path& refdata,
                    on_b["lost"] == 0 && on_b["duplicated"] == 0;
 
     const double elapsed = push.seconds + pull.seconds;
-    const double useful = static_cast<double>(push.useful_bytes + pull.useful_bytes);
     json out = {{"profile", profile.name},
                 {"rate_bps", profile.rate_bps},
                 {"rtt_ms", profile.rtt.count()},
@@ -245,17 +251,9 @@ json run(const fs::path& work, const options& o, const fs::path& refdata,
                 {"push", phase_json(push)},
                 {"pull", phase_json(pull)},
                 {"elapsed_s", elapsed},
-                {"useful_bytes", useful},
                 {"cuts", counters.cuts},
                 {"retries", push.retries + pull.retries},
                 {"link_bytes", counters.bytes_up + counters.bytes_down}};
-    if (profile.rate_bps > 0) {
-        const double capacity = static_cast<double>(profile.rate_bps) / 8 * elapsed;
-        out["capacity_bytes"] = capacity;
-        out["goodput"] = useful / capacity;
-    }
-    std::vector<double> resumes = push.resume_rtts;
-    resumes.insert(resumes.end(), pull.resume_rtts.begin(), pull.resume_rtts.end());
     out["resume_rtts"] = resumes;
     return out;
 }
@@ -269,17 +267,36 @@ int main(int argc, char** argv) {
         temp_dir work("minga-link-bench");
         auto p = *minga::linkemu::profile(o.profile);
         if (o.cut_mean_kb) p.cut_mean_bytes = *o.cut_mean_kb * 1000;
+        // By default the first seed whose first two connections are cut within 400 kB, so
+        // that both the push and the pull meet at least one cut (about a megabyte crosses
+        // each way, and a luckier seed would measure a link that never drops).
+        std::uint64_t seed = o.seed.value_or(1);
+        while (!o.seed && p.cut_mean_bytes > 0 &&
+               (*minga::linkemu::planned_cut(seed, 0, p.cut_mean_bytes) > 400'000 ||
+                *minga::linkemu::planned_cut(seed, 1, p.cut_mean_bytes) > 400'000))
+            ++seed;
         bool base_ok = false, link_ok = false;
-        auto baseline = run(work.path() / "clean", o, refdata, *minga::linkemu::profile("clean"), base_ok);
-        auto measured = run(work.path() / "link", o, refdata, p, link_ok);
+        auto baseline = run(work.path() / "clean", o, seed, refdata, *minga::linkemu::profile("clean"), base_ok);
+        auto measured = run(work.path() / "link", o, seed, refdata, p, link_ok);
 
-        const double goodput = measured.value("goodput", 0.0);
+        // Useful payload: the bytes the same push and pull take on the clean link (the same
+        // rows in the same batches: identical exchanges). Whatever a cut made the client
+        // send or receive again is not useful.
+        const double useful = baseline["push"]["wire_bytes"].get<double>() +
+                              baseline["pull"]["wire_bytes"].get<double>();
+        const double capacity = static_cast<double>(p.rate_bps) / 8 * measured["elapsed_s"].get<double>();
+        const double goodput = p.rate_bps ? useful / capacity : 0;
+        measured["useful_bytes"] = useful;
+        measured["capacity_bytes"] = capacity;
+        measured["goodput"] = goodput;
         double worst_resume = 0;
         for (double r : measured["resume_rtts"]) worst_resume = std::max(worst_resume, r);
         json doc = {{"bench", "link_bench"},
                     {"rows", o.rows},
-                    {"seed", o.seed},
+                    {"seed", seed},
                     {"backoff_ms", o.backoff_ms},
+                    {"push_batch", o.sync.push_batch},
+                    {"page_rows", o.sync.page_rows},
                     {"baseline_clean", baseline},
                     {"link", measured},
                     {"goal",

@@ -196,6 +196,10 @@ void connection::on_write(direction& d, boost::system::error_code ec) {
     d.queue.pop_front();
     d.queued -= c.bytes.size();
     (d.up ? link_.bytes_up : link_.bytes_down) += c.bytes.size();
+    if (d.up && !first_up_logged_) {
+        first_up_logged_ = true;
+        link_.record_first_up(index_);
+    }
     if (c.cut_after) return cut(*cut_at_);
     do_write(d);
     do_read(d);

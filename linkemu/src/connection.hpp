@@ -69,7 +69,7 @@ private:
     direction up_, down_;
     std::optional<std::uint64_t> cut_at_;
     std::uint64_t forwarded_ = 0;  // bytes read from both sides and queued
-    bool cutting_ = false, finished_ = false;
+    bool cutting_ = false, finished_ = false, first_up_logged_ = false;
     const steady::time_point started_;
     rng stall_rng_;
     std::vector<std::pair<steady::time_point, steady::time_point>> stalls_;  // drawn so far

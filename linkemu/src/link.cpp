@@ -29,6 +29,7 @@ void link::impl::on_accept(boost::system::error_code ec, tcp::socket s) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
         const std::uint64_t index = connections++;
+        record_accept(index);
         bool blackhole = false;
         if (in_outage(steady::now(), blackhole)) {
             if (blackhole) {
@@ -87,7 +88,24 @@ void link::impl::record_cut(std::uint64_t index, std::uint64_t offset) {
     ++cuts;
     std::lock_guard lock(mu);
     if (cut_log.size() >= tuning::max_cut_events) cut_log.erase(cut_log.begin());
-    cut_log.push_back({index, offset});
+    cut_log.push_back({index, offset, steady::now()});
+}
+
+void link::impl::record_accept(std::uint64_t index) {
+    std::lock_guard lock(mu);
+    if (conn_log.size() >= tuning::max_cut_events) conn_log.erase(conn_log.begin());
+    conn_log.push_back({index, steady::now(), {}});
+}
+
+void link::impl::record_first_up(std::uint64_t index) {
+    const auto now = steady::now();
+    std::lock_guard lock(mu);
+    // Accept order: the entry is at most `conn_log.size()` from the back.
+    for (auto it = conn_log.rbegin(); it != conn_log.rend(); ++it)
+        if (it->connection == index) {
+            if (it->first_up == steady::time_point{}) it->first_up = now;
+            return;
+        }
 }
 
 std::pair<std::string, std::uint16_t> link::impl::upstream() const {
@@ -142,6 +160,11 @@ link_counters link::counters() const {
 std::vector<cut_event> link::cuts() const {
     std::lock_guard lock(p_->mu);
     return p_->cut_log;
+}
+
+std::vector<connection_event> link::connection_log() const {
+    std::lock_guard lock(p_->mu);
+    return p_->conn_log;
 }
 
 void link::stop() {

@@ -35,6 +35,9 @@ struct link::impl {
     bool in_outage(steady::time_point now, bool& blackhole);
     /// Any thread: records a cut of connection `index` after `offset` bytes.
     void record_cut(std::uint64_t index, std::uint64_t offset);
+    /// Any thread: logs a new connection, or the first byte it delivered upstream.
+    void record_accept(std::uint64_t index);
+    void record_first_up(std::uint64_t index);
     /// Any thread: the upstream a new connection goes to.
     std::pair<std::string, std::uint16_t> upstream() const;
 
@@ -48,10 +51,11 @@ struct link::impl {
     std::atomic<std::uint64_t> bytes_up{0}, bytes_down{0}, connections{0}, cuts{0}, refused{0},
         blackholed{0}, stalls{0};
 
-    mutable std::mutex mu;  // guards the four members below
+    mutable std::mutex mu;  // guards the members below, down to the blank line
     std::string up_host;
     std::uint16_t up_port = 0;
     std::vector<cut_event> cut_log;
+    std::vector<connection_event> conn_log;
     steady::time_point manual_outage_end{};
     bool manual_blackhole = false;
 

@@ -55,7 +55,12 @@ int main(int argc, char** argv) {
     app.add_option("--outage-every-s", outage_every_s, "mean seconds between outages (0: none)");
     app.add_option("--outage-ms", outage_ms, "how long an outage lasts, ms");
     app.add_flag("--blackhole", blackhole, "outages accept and never answer (default: reset)");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);  // prints help, or the error naming the option
+        return code == 0 ? 0 : 2;
+    }
 
     auto p = minga::linkemu::profile(profile_name);
     if (!p) {

@@ -141,6 +141,10 @@ TEST_CASE("link: cut_all resets the open connections", "[linkemu]") {
     CHECK(is_reset(ec));
     CHECK(l->counters().cuts == 1);
     CHECK(l->cuts().at(0).offset == 8);
+    const auto log = l->connection_log();
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].first_up >= log[0].accepted);
+    CHECK(l->cuts().at(0).at >= log[0].first_up);
 }
 
 TEST_CASE("link: a 600 ms round trip delays every exchange by at least that", "[linkemu]") {

@@ -68,11 +68,23 @@ struct link_options {
     std::uint64_t seed = 1;
 };
 
-/// One cut the link made: which connection (accept order) and after how many bytes.
+/// One cut the link made: which connection (accept order), after how many bytes, and when.
+/// Two events are equal when connection and offset are (the time differs on every run).
 struct cut_event {
     std::uint64_t connection = 0;
     std::uint64_t offset = 0;
-    friend bool operator==(const cut_event&, const cut_event&) = default;
+    std::chrono::steady_clock::time_point at{};
+    friend bool operator==(const cut_event& a, const cut_event& b) {
+        return a.connection == b.connection && a.offset == b.offset;
+    }
+};
+
+/// When a connection was accepted and when its first client byte reached the upstream (the
+/// epoch while none has), e.g. to measure how fast a client resumes after a cut.
+struct connection_event {
+    std::uint64_t connection = 0;
+    std::chrono::steady_clock::time_point accepted{};
+    std::chrono::steady_clock::time_point first_up{};
 };
 
 /// Counters since start. Bytes are those delivered to the other side.
@@ -94,7 +106,7 @@ inline constexpr std::size_t max_queued_bytes = 64 * 1024;
 /// Largest chunk read at once; capped links read about 20 ms of their rate at a time.
 inline constexpr std::size_t max_chunk_bytes = 64 * 1024;
 inline constexpr std::size_t min_chunk_bytes = 1500;
-/// Cut events kept for `cuts()` (the oldest are dropped beyond this).
+/// Events kept for `cuts()` and `connection_log()` each (the oldest are dropped beyond this).
 inline constexpr std::size_t max_cut_events = 100'000;
 }  // namespace tuning
 
@@ -123,6 +135,8 @@ public:
     [[nodiscard]] link_counters counters() const;
     /// The cuts made so far, in the order they happened.
     [[nodiscard]] std::vector<cut_event> cuts() const;
+    /// Every connection accepted so far, in accept order.
+    [[nodiscard]] std::vector<connection_event> connection_log() const;
 
     /// Closes the listener and every connection and joins the thread. Idempotent.
     void stop();
