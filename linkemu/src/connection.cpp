@@ -1,6 +1,5 @@
 #include "connection.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -53,19 +52,30 @@ void connection::start() {
                 ++self->link_.refused;
                 return self->finish(true);
             }
-            net::async_connect(self->upstream_, r,
-                               [self](boost::system::error_code ec2, const tcp::endpoint&) {
-                                   if (self->finished_) return;
-                                   if (ec2) {
-                                       ++self->link_.refused;
-                                       return self->finish(true);
-                                   }
-                                   boost::system::error_code ignored;
-                                   self->upstream_.set_option(tcp::no_delay(true), ignored);
-                                   self->client_.set_option(tcp::no_delay(true), ignored);
-                                   self->do_read(self->up_);
-                                   self->do_read(self->down_);
-                               });
+            // The first address only, on a close-on-exec socket of our own (see link_impl.hpp).
+            const tcp::endpoint ep = *r.begin();
+            boost::system::error_code open_ec;
+            try {
+                self->upstream_.assign(ep.protocol(), cloexec_socket(ep.protocol()), open_ec);
+            } catch (const std::system_error&) {
+                open_ec = net::error::no_descriptors;
+            }
+            if (open_ec) {
+                ++self->link_.refused;
+                return self->finish(true);
+            }
+            self->upstream_.async_connect(ep, [self](boost::system::error_code ec2) {
+                if (self->finished_) return;
+                if (ec2) {
+                    ++self->link_.refused;
+                    return self->finish(true);
+                }
+                boost::system::error_code ignored;
+                self->upstream_.set_option(tcp::no_delay(true), ignored);
+                self->client_.set_option(tcp::no_delay(true), ignored);
+                self->do_read(self->up_);
+                self->do_read(self->down_);
+            });
         });
 }
 

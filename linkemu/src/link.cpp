@@ -3,15 +3,26 @@
 
 #include <boost/asio/post.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <stdexcept>
+#include <system_error>
 
 namespace minga::linkemu {
+
+int cloexec_socket(const tcp& protocol) {
+    const int fd = ::socket(protocol.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    return fd;
+}
 
 link::impl::impl(const link_options& o)
     : work(net::make_work_guard(ioc)), acceptor(ioc), opts(o), up_host(o.upstream_host),
       up_port(o.upstream_port), outage_rng(o.seed, 0, stream::outages) {
     const tcp::endpoint ep(net::ip::make_address(o.listen_host), o.listen_port);
-    acceptor.open(ep.protocol());
+    acceptor.assign(ep.protocol(), cloexec_socket(ep.protocol()));
+    acceptor.non_blocking(true);  // accept4 below must never block the io thread
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     acceptor.bind(ep);
     acceptor.listen();
@@ -20,48 +31,53 @@ link::impl::impl(const link_options& o)
 }
 
 void link::impl::do_accept() {
-    acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
-        on_accept(ec, std::move(s));
+    acceptor.async_wait(tcp::acceptor::wait_read, [this](boost::system::error_code ec) {
+        if (ec || !acceptor.is_open()) return;  // stopped
+        const int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd >= 0) {
+            tcp::socket s(ioc);
+            boost::system::error_code assign_ec;
+            s.assign(acceptor.local_endpoint().protocol(), fd, assign_ec);
+            if (!assign_ec) on_accept(std::move(s));
+        }
+        // EAGAIN (another wake-up took it), or a connection that died in the queue: go on.
+        do_accept();
     });
 }
 
-void link::impl::on_accept(boost::system::error_code ec, tcp::socket s) {
-    if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) {
-        const std::uint64_t index = connections++;
-        record_accept(index);
-        bool blackhole = false;
-        if (in_outage(steady::now(), blackhole)) {
-            if (blackhole) {
-                ++blackholed;
-                // Held open and silent until the outage ends, then reset.
-                auto held = std::make_shared<std::pair<tcp::socket, net::steady_timer>>(
-                    std::move(s), net::steady_timer(ioc));
-                steady::time_point end;
-                {
-                    std::lock_guard lock(mu);
-                    end = std::max(outage_end, manual_outage_end);
-                }
-                held->second.expires_at(end);
-                held->second.async_wait([held](boost::system::error_code) {
-                    boost::system::error_code ignored;
-                    held->first.set_option(net::socket_base::linger(true, 0), ignored);
-                    held->first.close(ignored);
-                });
-            } else {
-                ++refused;
-                boost::system::error_code ignored;
-                s.set_option(net::socket_base::linger(true, 0), ignored);
-                s.close(ignored);
+void link::impl::on_accept(tcp::socket s) {
+    const std::uint64_t index = connections++;
+    record_accept(index);
+    bool blackhole = false;
+    if (in_outage(steady::now(), blackhole)) {
+        if (blackhole) {
+            ++blackholed;
+            // Held open and silent until the outage ends, then reset.
+            auto held = std::make_shared<std::pair<tcp::socket, net::steady_timer>>(
+                std::move(s), net::steady_timer(ioc));
+            steady::time_point end;
+            {
+                std::lock_guard lock(mu);
+                end = std::max(outage_end, manual_outage_end);
             }
+            held->second.expires_at(end);
+            held->second.async_wait([held](boost::system::error_code) {
+                boost::system::error_code ignored;
+                held->first.set_option(net::socket_base::linger(true, 0), ignored);
+                held->first.close(ignored);
+            });
         } else {
-            auto c = std::make_shared<connection>(*this, std::move(s), index);
-            std::erase_if(open, [](const std::weak_ptr<connection>& w) { return w.expired(); });
-            open.push_back(c);
-            c->start();
+            ++refused;
+            boost::system::error_code ignored;
+            s.set_option(net::socket_base::linger(true, 0), ignored);
+            s.close(ignored);
         }
+    } else {
+        auto c = std::make_shared<connection>(*this, std::move(s), index);
+        std::erase_if(open, [](const std::weak_ptr<connection>& w) { return w.expired(); });
+        open.push_back(c);
+        c->start();
     }
-    do_accept();
 }
 
 bool link::impl::in_outage(steady::time_point now, bool& blackhole) {

@@ -25,12 +25,19 @@ using steady = std::chrono::steady_clock;
 
 class connection;
 
+/// A new TCP socket of `protocol`, close-on-exec from birth. Every socket of the emulator is
+/// made so: a process that spawns children (the tests spawn clients and servers) would
+/// otherwise hand them copies of the emulator's sockets, and a cut or a close would then send
+/// nothing until every child holding a copy exits. Throws std::system_error.
+int cloexec_socket(const tcp& protocol);
+
 struct link::impl {
     explicit impl(const link_options& o);
 
-    /// io thread: accepts the next connection.
+    /// io thread: accepts the next connection (accept4 with SOCK_CLOEXEC once the listener is
+    /// readable; Asio's own accept cannot set the flag atomically).
     void do_accept();
-    void on_accept(boost::system::error_code ec, tcp::socket s);
+    void on_accept(tcp::socket s);
     /// io thread: true while an outage (scheduled or started by hand) is on at `now`.
     bool in_outage(steady::time_point now, bool& blackhole);
     /// Any thread: records a cut of connection `index` after `offset` bytes.

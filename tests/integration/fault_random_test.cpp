@@ -155,13 +155,26 @@ private:
 
     std::string tag() { return std::to_string(rng_() % 100'000); }
 
-    /// Offline work: an agreement, 1–2 projects with an indicator each, 1–8 observations.
+    /// Offline work: an agreement, 1–2 projects with an indicator each, 1–4 observations per
+    /// indicator, and maybe an agreement and a project nothing depends on (deletable).
     void first_edits(device& d) {
         auto r = minga::replica::open(d.cli.data_dir());
         REQUIRE(r);
         const auto title = "Convenio " + tag();
         const auto agreement = oracle_.add(*r, "agreement", {{"title", title}, {"kind", "convenio_especifico"}, {"status", "vigente"}, {"source", "bilateral"}, {"modality", "fin_no_reembolsable"}}, title);
         d.own.push_back(agreement);
+        if (rng_() % 2) {
+            const auto t = "Carta de intención " + tag();
+            const auto id = oracle_.add(*r, "agreement", {{"title", t}, {"kind", "carta_intencion"}, {"status", "vigente"}, {"source", "bilateral"}, {"modality", "fin_no_reembolsable"}}, t);
+            d.own.push_back(id);
+            standalone_.insert(id);
+        }
+        if (rng_() % 2) {
+            const auto t = "Proyecto suelto " + tag();
+            const auto id = oracle_.add(*r, "project", {{"title", t}, {"modality", "fin_no_reembolsable"}, {"source", "bilateral"}}, t);
+            d.own.push_back(id);
+            standalone_.insert(id);
+        }
         const int projects = 1 + static_cast<int>(rng_() % 2);
         for (int p = 0; p < projects; ++p) {
             const auto pt = "Proyecto " + tag();
@@ -179,7 +192,8 @@ private:
     }
 
     /// After a sync: updates (own rows and rows other devices of the parish made, each row by
-    /// one device only), deletes of own observations, and new observations.
+    /// one device only), deletes of own observations and of own rows nothing depends on, and
+    /// new observations.
     void second_edits(device& d) {
         auto r = minga::replica::open(d.cli.data_dir());
         REQUIRE(r);
@@ -187,11 +201,12 @@ private:
             if (row.gad != d.gad || row.deleted || updated_.count(id) || rng_() % 3) continue;
             if (!oracle_.present(*r, id)) continue;
             updated_.insert(id);
+            const bool own = std::find(d.own.begin(), d.own.end(), id) != d.own.end();
+            if (own && (row.table == "observation" || standalone_.count(id)) && rng_() % 2) {
+                oracle_.remove(*r, id);
+                continue;
+            }
             if (row.table == "observation") {
-                if (rng_() % 2 && std::find(d.own.begin(), d.own.end(), id) != d.own.end()) {
-                    oracle_.remove(*r, id);
-                    continue;
-                }
                 oracle_.update(*r, id, "value", std::to_string(1000 + rng_() % 1000));
             } else {
                 oracle_.update(*r, id, "title", row.table + " corregido " + tag());
@@ -297,7 +312,8 @@ private:
     std::unique_ptr<minga::linkemu::link> link_;
     std::vector<std::unique_ptr<device>> devices_;
     fault_oracle oracle_;
-    std::set<std::string> updated_;
+    std::set<std::string> updated_;     // rows already updated or deleted by some device
+    std::set<std::string> standalone_;  // agreements and projects nothing depends on
     int server_kills_ = 0;
 };
 

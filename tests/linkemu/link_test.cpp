@@ -1,6 +1,7 @@
 // The link emulator against real sockets: bytes pass intact, cuts are reproducible and reset
 // both sides, delays and bandwidth caps hold (lower bounds only: a busy machine is only ever
 // slower), outages refuse or black-hole.
+#include "process.hpp"
 #include "upstream.hpp"
 
 #include <minga/linkemu/link.hpp>
@@ -145,6 +146,27 @@ TEST_CASE("link: cut_all resets the open connections", "[linkemu]") {
     REQUIRE(log.size() == 1);
     CHECK(log[0].first_up >= log[0].accepted);
     CHECK(l->cuts().at(0).at >= log[0].first_up);
+}
+
+TEST_CASE("link: a cut reaches the client while a spawned child runs", "[linkemu]") {
+    // The emulator's sockets are close-on-exec: a child spawned while a connection is open
+    // (tests spawn clients and servers) must not hold a copy that keeps the reset from going.
+    test_peer echo(true);
+    auto l = start_link(named("clean"), echo.port());
+    net::io_context ioc;
+    tcp::socket s(ioc);
+    s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), l->port()));
+    net::write(s, net::buffer(std::string("ping")));
+    std::array<char, 4> back{};
+    net::read(s, net::buffer(back));
+    child_process sleeper("/bin/sleep", {"60"});
+    l->cut_all();
+    boost::system::error_code ec;
+    (void)s.read_some(net::buffer(back), ec);
+    INFO(ec.message());
+    CHECK(is_reset(ec));
+    // Without close-on-exec the reset would only go once the child has exited.
+    CHECK(sleeper.running());
 }
 
 TEST_CASE("link: a 600 ms round trip delays every exchange by at least that", "[linkemu]") {
