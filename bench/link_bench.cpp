@@ -78,14 +78,22 @@ options parse_args(int argc, char** argv) {
         if (i + 1 >= argc) usage(a + " needs a value");
         const std::string v = argv[++i];
         try {
-            if (a == "--rows") o.rows = std::stoul(v);
-            else if (a == "--seed") o.seed = std::stoull(v);
-            else if (a == "--profile") o.profile = v;
-            else if (a == "--cut-mean-kb") o.cut_mean_kb = std::stod(v);
-            else if (a == "--backoff-ms") o.backoff_ms = std::stoi(v);
-            else if (a == "--push-batch") o.sync.push_batch = static_cast<std::uint32_t>(std::stoul(v));
-            else if (a == "--page-rows") o.sync.page_rows = static_cast<std::uint32_t>(std::stoul(v));
-            else usage("unknown argument " + a);
+            if (a == "--rows")
+                o.rows = std::stoul(v);
+            else if (a == "--seed")
+                o.seed = std::stoull(v);
+            else if (a == "--profile")
+                o.profile = v;
+            else if (a == "--cut-mean-kb")
+                o.cut_mean_kb = std::stod(v);
+            else if (a == "--backoff-ms")
+                o.backoff_ms = std::stoi(v);
+            else if (a == "--push-batch")
+                o.sync.push_batch = static_cast<std::uint32_t>(std::stoul(v));
+            else if (a == "--page-rows")
+                o.sync.page_rows = static_cast<std::uint32_t>(std::stoul(v));
+            else
+                usage("unknown argument " + a);
         } catch (const std::logic_error&) {
             usage(a + " needs a number, not " + v);
         }
@@ -102,16 +110,22 @@ T ok(minga::result<T> r, const std::string& what) {
     return std::move(*r);
 }
 
-void say(const std::string& s) { std::cerr << "link_bench: " << s << std::endl; }
+void say(const std::string& s) {
+    std::cerr << "link_bench: " << s << std::endl;
+}
 
-double seconds(clock_type::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(clock_type::duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 /// The real server: `minga-server serve` on a store made here, next to this binary's build.
 class server_process {
-public:
+  public:
     explicit server_process(const fs::path& store) {
-        const auto exe = fs::canonical("/proc/self/exe").parent_path().parent_path() / "server" / "minga-server";
-        child_.emplace(exe, std::vector<std::string>{"--data", store.string(), "serve", "--listen", "127.0.0.1:0"});
+        const auto exe =
+            fs::canonical("/proc/self/exe").parent_path().parent_path() / "server" / "minga-server";
+        child_.emplace(exe, std::vector<std::string>{"--data", store.string(), "serve", "--listen",
+                                                     "127.0.0.1:0"});
         auto line = child_->read_line();
         const std::string prefix = "listening on http://127.0.0.1:";
         if (!line || line->rfind(prefix, 0) != 0)
@@ -125,7 +139,7 @@ public:
         if (child_ && child_->running()) (void)child_->stop(SIGTERM);
     }
 
-private:
+  private:
     std::optional<child_process> child_;
     std::uint16_t port_ = 0;
 };
@@ -151,7 +165,8 @@ phase sync_through(minga::replica& r, const std::string& url, const options& o) 
             ph.exchanges += rep->requests;
             break;
         }
-        if (!minga::is_transient(rep.err().code)) throw std::runtime_error("sync: " + rep.err().text("en"));
+        if (!minga::is_transient(rep.err().code))
+            throw std::runtime_error("sync: " + rep.err().text("en"));
         ++ph.retries;
         std::this_thread::sleep_for(std::chrono::milliseconds(o.backoff_ms));
     }
@@ -191,8 +206,9 @@ json compare(minga::sql::db& db, const std::set<std::string>& expected) {
 }
 
 json phase_json(const phase& p) {
-    return {{"seconds", p.seconds},       {"sync_calls", p.calls},         {"retries", p.retries},
-            {"requests", p.exchanges},    {"connections", p.connections}, {"wire_bytes", p.wire_bytes}};
+    return {{"seconds", p.seconds},         {"sync_calls", p.calls},
+            {"retries", p.retries},         {"requests", p.exchanges},
+            {"connections", p.connections}, {"wire_bytes", p.wire_bytes}};
 }
 
 /// One whole run (push by A, pull by a fresh B) through `profile`; fills `out`.
@@ -212,7 +228,9 @@ json run(const fs::path& work, const options& o, std::uint64_t seed, const fs::p
     server_process server(work / "server");
     for (auto* r : {&a, &b}) {  // enrolment straight to the server: not measured
         auto t = ok(minga::client::http_transport::create(server.url()), "transport");
-        (void)ok(minga::enroll(*r, t.as_transport_fn(), server.url(), tokens[r == &a ? 0 : 1], "tableta"), "enroll");
+        (void)ok(minga::enroll(*r, t.as_transport_fn(), server.url(), tokens[r == &a ? 0 : 1],
+                               "tableta"),
+                 "enroll");
     }
     minga::linkemu::link_options lo;
     lo.upstream_port = server.port();
@@ -235,8 +253,8 @@ json run(const fs::path& work, const options& o, std::uint64_t seed, const fs::p
     const auto server_digest = ok(central.digest({gad}), "digest");
     auto on_server = compare(central.conn(), expected);
     auto on_b = compare(b.conn(), expected);
-    const bool converged = minga::scope_digest(b.conn(), b.gads()) == server_digest &&
-                           expected.size() == o.rows;
+    const bool converged =
+        minga::scope_digest(b.conn(), b.gads()) == server_digest && expected.size() == o.rows;
     clean_result = converged && on_server["lost"] == 0 && on_server["duplicated"] == 0 &&
                    on_b["lost"] == 0 && on_b["duplicated"] == 0;
 
@@ -276,7 +294,8 @@ int main(int argc, char** argv) {
                 *minga::linkemu::planned_cut(seed, 1, p.cut_mean_bytes) > 400'000))
             ++seed;
         bool base_ok = false, link_ok = false;
-        auto baseline = run(work.path() / "clean", o, seed, refdata, *minga::linkemu::profile("clean"), base_ok);
+        auto baseline = run(work.path() / "clean", o, seed, refdata,
+                            *minga::linkemu::profile("clean"), base_ok);
         auto measured = run(work.path() / "link", o, seed, refdata, p, link_ok);
 
         // Useful payload: the bytes the same push and pull take on the clean link (the same
@@ -284,7 +303,8 @@ int main(int argc, char** argv) {
         // send or receive again is not useful.
         const double useful = baseline["push"]["wire_bytes"].get<double>() +
                               baseline["pull"]["wire_bytes"].get<double>();
-        const double capacity = static_cast<double>(p.rate_bps) / 8 * measured["elapsed_s"].get<double>();
+        const double capacity =
+            static_cast<double>(p.rate_bps) / 8 * measured["elapsed_s"].get<double>();
         const double goodput = p.rate_bps ? useful / capacity : 0;
         measured["useful_bytes"] = useful;
         measured["capacity_bytes"] = capacity;

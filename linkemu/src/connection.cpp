@@ -33,11 +33,16 @@ void reset(tcp::socket& s) {
 }  // namespace
 
 connection::connection(link::impl& l, tcp::socket client, std::uint64_t index)
-    : link_(l), index_(index), client_(std::move(client)), upstream_(l.ioc), resolver_(l.ioc),
+    : link_(l),
+      index_(index),
+      client_(std::move(client)),
+      upstream_(l.ioc),
+      resolver_(l.ioc),
       up_(l.ioc, client_, upstream_, true, rng(l.opts.seed, index, stream::jitter_up)),
       down_(l.ioc, upstream_, client_, false, rng(l.opts.seed, index, stream::jitter_down)),
       cut_at_(planned_cut(l.opts.seed, index, l.opts.profile.cut_mean_bytes)),
-      started_(steady::now()), stall_rng_(l.opts.seed, index, stream::stalls) {
+      started_(steady::now()),
+      stall_rng_(l.opts.seed, index, stream::stalls) {
     // Both buckets start empty at the connection's start: N bytes never arrive before N / rate.
     up_.bucket = down_.bucket = started_;
     up_.last_due = down_.last_due = started_;
@@ -90,11 +95,10 @@ void connection::do_read(direction& d) {
         return;
     d.reading = true;
     d.buf.resize(chunk_size(link_.opts.profile.rate_bps));
-    d.from.async_read_some(net::buffer(d.buf),
-                           [self = shared_from_this(), &d](boost::system::error_code ec,
-                                                           std::size_t n) {
-                               self->on_read(d, ec, n);
-                           });
+    d.from.async_read_some(net::buffer(d.buf), [self = shared_from_this(), &d](
+                                                   boost::system::error_code ec, std::size_t n) {
+        self->on_read(d, ec, n);
+    });
 }
 
 void connection::on_read(direction& d, boost::system::error_code ec, std::size_t n) {
@@ -113,7 +117,10 @@ void connection::on_read(direction& d, boost::system::error_code ec, std::size_t
         cutting_ = true;
     }
     forwarded_ += n;
-    chunk c{due_time(d, n), std::vector<std::uint8_t>(d.buf.begin(), d.buf.begin() + static_cast<std::ptrdiff_t>(n)), false, cut_after};
+    chunk c{
+        due_time(d, n),
+        std::vector<std::uint8_t>(d.buf.begin(), d.buf.begin() + static_cast<std::ptrdiff_t>(n)),
+        false, cut_after};
     d.queued += n;
     d.queue.push_back(std::move(c));
     do_write(d);
@@ -127,8 +134,10 @@ steady::time_point connection::due_time(direction& d, std::size_t n) {
     if (p.rate_bps > 0) {
         // Token bucket holding at most one chunk: `bucket` is the time up to which tokens
         // have been spent; the chunk has left once its tokens have accrued.
-        const auto burst = seconds(static_cast<double>(chunk_size(p.rate_bps)) * 8 / static_cast<double>(p.rate_bps));
-        d.bucket = std::max(d.bucket, now - burst) + seconds(static_cast<double>(n) * 8 / static_cast<double>(p.rate_bps));
+        const auto burst = seconds(static_cast<double>(chunk_size(p.rate_bps)) * 8 /
+                                   static_cast<double>(p.rate_bps));
+        d.bucket = std::max(d.bucket, now - burst) +
+                   seconds(static_cast<double>(n) * 8 / static_cast<double>(p.rate_bps));
         sent = std::max(now, d.bucket);
     }
     auto delay = std::chrono::duration_cast<steady::duration>(p.rtt) / 2;

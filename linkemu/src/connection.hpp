@@ -20,7 +20,7 @@
 namespace minga::linkemu {
 
 class connection : public std::enable_shared_from_this<connection> {
-public:
+  public:
     connection(link::impl& l, tcp::socket client, std::uint64_t index);
 
     /// Connects upstream, then starts both directions.
@@ -28,7 +28,7 @@ public:
     /// Any thread: resets both sides now, counted as a cut at the current offset.
     void cut_now();
 
-private:
+  private:
     struct chunk {
         steady::time_point due;
         std::vector<std::uint8_t> bytes;  // empty with `eof`: shut the sending side down
@@ -40,15 +40,15 @@ private:
             : from(f), to(t), up(u), timer(ioc), jitter(j) {}
         tcp::socket& from;  // owned by the connection, which owns this direction
         tcp::socket& to;
-        bool up;            // client → upstream
+        bool up;  // client → upstream
         std::deque<chunk> queue;
         std::size_t queued = 0;
         bool reading = false, writing = false, done = false;
         net::steady_timer timer;
         rng jitter;
-        steady::time_point bucket{};    // token bucket: the time its tokens were used up to
+        steady::time_point bucket{};  // token bucket: the time its tokens were used up to
         steady::time_point last_due{};
-        std::size_t stall_index = 0;    // first stall window this direction may still hit
+        std::size_t stall_index = 0;  // first stall window this direction may still hit
         std::vector<std::uint8_t> buf;
     };
 

@@ -18,8 +18,12 @@ int cloexec_socket(const tcp& protocol) {
 }
 
 link::impl::impl(const link_options& o)
-    : work(net::make_work_guard(ioc)), acceptor(ioc), opts(o), up_host(o.upstream_host),
-      up_port(o.upstream_port), outage_rng(o.seed, 0, stream::outages) {
+    : work(net::make_work_guard(ioc)),
+      acceptor(ioc),
+      opts(o),
+      up_host(o.upstream_host),
+      up_port(o.upstream_port),
+      outage_rng(o.seed, 0, stream::outages) {
     const tcp::endpoint ep(net::ip::make_address(o.listen_host), o.listen_port);
     acceptor.assign(ep.protocol(), cloexec_socket(ep.protocol()));
     acceptor.non_blocking(true);  // accept4 below must never block the io thread
@@ -91,9 +95,9 @@ bool link::impl::in_outage(steady::time_point now, bool& blackhole) {
     const auto& p = opts.profile;
     if (!(p.outage_mean_interval_s > 0) || p.outage.count() <= 0) return false;
     while (now >= outage_end) {  // draw the schedule up to now
-        outage_start = outage_end + std::chrono::duration_cast<steady::duration>(
-                                        std::chrono::duration<double>(
-                                            outage_rng.exponential(p.outage_mean_interval_s)));
+        outage_start =
+            outage_end + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(
+                             outage_rng.exponential(p.outage_mean_interval_s)));
         outage_end = outage_start + p.outage;
     }
     blackhole = p.outage_blackhole;
@@ -141,9 +145,13 @@ std::unique_ptr<link> link::start(const link_options& o) {
 
 link::link(std::unique_ptr<impl> p) : p_(std::move(p)) {}
 
-link::~link() { stop(); }
+link::~link() {
+    stop();
+}
 
-std::uint16_t link::port() const noexcept { return p_->port; }
+std::uint16_t link::port() const noexcept {
+    return p_->port;
+}
 
 std::string link::url() const {
     return "http://" + p_->opts.listen_host + ":" + std::to_string(port());

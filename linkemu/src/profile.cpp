@@ -31,7 +31,9 @@ std::array<link_profile, 4> all_profiles() {
     };
 }
 
-bool bad(double v) { return !std::isfinite(v) || v < 0; }
+bool bad(double v) {
+    return !std::isfinite(v) || v < 0;
+}
 
 }  // namespace
 

@@ -8,7 +8,7 @@
 namespace minga::linkemu {
 
 class rng {
-public:
+  public:
     /// Stream `stream` of connection `index` of a link seeded with `seed`: independent streams
     /// for cuts, stalls and each direction's jitter, so one's draws never shift another's.
     rng(std::uint64_t seed, std::uint64_t index, std::uint64_t stream) : s_(seed) {
@@ -28,7 +28,7 @@ public:
     /// Exponential with the given mean.
     double exponential(double mean) noexcept { return -mean * std::log1p(-uniform()); }
 
-private:
+  private:
     std::uint64_t s_;
 };
 

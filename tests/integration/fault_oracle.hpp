@@ -27,7 +27,7 @@ inline constexpr checked_table fault_tables[] = {
     {"agreement", "title"}, {"project", "title"}, {"indicator", "title"}, {"observation", "value"}};
 
 class fault_oracle {
-public:
+  public:
     struct entry {
         std::string table, gad, value;  // value: the checked column's last value, as text
         bool deleted = false;
@@ -70,15 +70,18 @@ public:
                                                  const std::set<std::string>& gads,
                                                  std::uint64_t& checked) const {
         std::vector<std::string> problems;
-        minga::sql::db db(file.string(),
-                          minga::sql::open_options{.create = false, .read_only = true, .wal = false});
+        minga::sql::db db(file.string(), minga::sql::open_options{
+                                             .create = false, .read_only = true, .wal = false});
         for (const auto& t : fault_tables) {
-            std::map<std::string, std::pair<bool, minga::sql::value>> stored;  // id → (deleted, value)
+            std::map<std::string, std::pair<bool, minga::sql::value>>
+                stored;  // id → (deleted, value)
             std::map<std::string, int> seen;
-            auto s = db.prepare(std::string("SELECT id, owner_gad, deleted, ") + t.column + " FROM " + t.name);
+            auto s = db.prepare(std::string("SELECT id, owner_gad, deleted, ") + t.column +
+                                " FROM " + t.name);
             while (s.step()) {
                 if (!gads.count(s.get_text(1))) {
-                    problems.push_back(std::string(t.name) + " " + s.get_text(0) + ": outside the scope");
+                    problems.push_back(std::string(t.name) + " " + s.get_text(0) +
+                                       ": outside the scope");
                     continue;
                 }
                 const auto id = s.get_text(0);
@@ -98,7 +101,8 @@ public:
                     problems.push_back(r.table + " " + id + ": lost");
                     continue;
                 }
-                if (it->second.first) problems.push_back(r.table + " " + id + ": live, but deleted");
+                if (it->second.first)
+                    problems.push_back(r.table + " " + id + ": live, but deleted");
                 if (!same(it->second.second, r.value))
                     problems.push_back(r.table + " " + id + ": " + t.column + " is " +
                                        dump_value(it->second.second) + ", expected " + r.value);
@@ -106,19 +110,25 @@ public:
             for (const auto& [id, n] : seen) {
                 auto it = rows_.find(id);
                 if (it == rows_.end() || it->second.table != t.name)
-                    problems.push_back(std::string(t.name) + " " + id + ": never written (a duplicate?)");
-                if (n != 1) problems.push_back(std::string(t.name) + " " + id + ": stored " + std::to_string(n) + " times");
+                    problems.push_back(std::string(t.name) + " " + id +
+                                       ": never written (a duplicate?)");
+                if (n != 1)
+                    problems.push_back(std::string(t.name) + " " + id + ": stored " +
+                                       std::to_string(n) + " times");
             }
         }
         return problems;
     }
 
-private:
-    static std::string table_of(std::string_view kind) { return std::string(kind == "observe" ? "observation" : kind); }
+  private:
+    static std::string table_of(std::string_view kind) {
+        return std::string(kind == "observe" ? "observation" : kind);
+    }
     static std::string kind_of(const std::string& table) { return table; }
     static bool same(const minga::sql::value& v, const std::string& expected) {
         if (const auto* t = std::get_if<std::string>(&v)) return *t == expected;
-        if (const auto* d = std::get_if<double>(&v)) return std::fabs(*d - std::stod(expected)) < 1e-9;
+        if (const auto* d = std::get_if<double>(&v))
+            return std::fabs(*d - std::stod(expected)) < 1e-9;
         if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i) == expected;
         return false;
     }

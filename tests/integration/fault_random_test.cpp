@@ -46,11 +46,12 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
 }
 
 struct fault_counts {
-    std::uint64_t seeds = 0, syncs = 0, attempts = 0, cuts = 0, client_kills = 0,
-                  server_kills = 0, rows_checked = 0;
+    std::uint64_t seeds = 0, syncs = 0, attempts = 0, cuts = 0, client_kills = 0, server_kills = 0,
+                  rows_checked = 0;
     std::string json(double seconds) const {
-        return "{\"seconds\":" + std::to_string(seconds) + ",\"seeds\":" + std::to_string(seeds) + ",\"syncs\":" + std::to_string(syncs) +
-               ",\"attempts\":" + std::to_string(attempts) + ",\"cuts\":" + std::to_string(cuts) +
+        return "{\"seconds\":" + std::to_string(seconds) + ",\"seeds\":" + std::to_string(seeds) +
+               ",\"syncs\":" + std::to_string(syncs) + ",\"attempts\":" + std::to_string(attempts) +
+               ",\"cuts\":" + std::to_string(cuts) +
                ",\"client_kills\":" + std::to_string(client_kills) +
                ",\"server_kills\":" + std::to_string(server_kills) +
                ",\"rows_checked\":" + std::to_string(rows_checked) + "}";
@@ -67,7 +68,7 @@ struct device {
 /// copy with a new device id: exactly what `create` would make (it writes nothing else that
 /// is per device), without loading the reference data again for each of ~600 devices.
 class replica_templates {
-public:
+  public:
     replica_templates() {
         auto data = minga::find_data_dir();
         if (!data) throw std::runtime_error("reference data not found: " + data.err().text("en"));
@@ -85,13 +86,13 @@ public:
         if (db.changes() != 1) throw std::runtime_error("replica template without a device id");
     }
 
-private:
+  private:
     temp_dir dir_{"minga-replica-templates"};
 };
 
 /// One seed's world: a server, an emulated link in front of it, devices and the oracle.
 class fault_run {
-public:
+  public:
     fault_run(std::uint64_t seed, const fs::path& store_template, const replica_templates& replicas,
               fault_counts& counts)
         : seed_(seed), rng_(seed), server_(store_template), replicas_(replicas), counts_(counts) {}
@@ -104,7 +105,9 @@ public:
             REQUIRE(c);
             for (int i = 0; i < devices; ++i) {
                 // The first two cover both parishes; the others go to either.
-                const std::string gad = i == 0 ? "170151" : i == 1 ? "170152" : (rng_() % 2 ? "170151" : "170152");
+                const std::string gad = i == 0   ? "170151"
+                                        : i == 1 ? "170152"
+                                                 : (rng_() % 2 ? "170151" : "170152");
                 auto e = c->enroll_device(gad, "tableta " + std::to_string(i), 3'600'000);
                 REQUIRE(e);
                 tokens.push_back(e->token);
@@ -126,7 +129,7 @@ public:
         ++counts_.seeds;
     }
 
-private:
+  private:
     void start_link() {
         // One seed in 25 crosses the 3g profile (200 ms round trips make it ~10 times slower).
         auto p = *minga::linkemu::profile(seed_ % 25 == 0 ? "3g" : "clean");
@@ -161,32 +164,54 @@ private:
         auto r = minga::replica::open(d.cli.data_dir());
         REQUIRE(r);
         const auto title = "Convenio " + tag();
-        const auto agreement = oracle_.add(*r, "agreement", {{"title", title}, {"kind", "convenio_especifico"}, {"status", "vigente"}, {"source", "bilateral"}, {"modality", "fin_no_reembolsable"}}, title);
+        const auto agreement = oracle_.add(*r, "agreement",
+                                           {{"title", title},
+                                            {"kind", "convenio_especifico"},
+                                            {"status", "vigente"},
+                                            {"source", "bilateral"},
+                                            {"modality", "fin_no_reembolsable"}},
+                                           title);
         d.own.push_back(agreement);
         if (rng_() % 2) {
             const auto t = "Carta de intención " + tag();
-            const auto id = oracle_.add(*r, "agreement", {{"title", t}, {"kind", "carta_intencion"}, {"status", "vigente"}, {"source", "bilateral"}, {"modality", "fin_no_reembolsable"}}, t);
+            const auto id = oracle_.add(*r, "agreement",
+                                        {{"title", t},
+                                         {"kind", "carta_intencion"},
+                                         {"status", "vigente"},
+                                         {"source", "bilateral"},
+                                         {"modality", "fin_no_reembolsable"}},
+                                        t);
             d.own.push_back(id);
             standalone_.insert(id);
         }
         if (rng_() % 2) {
             const auto t = "Proyecto suelto " + tag();
-            const auto id = oracle_.add(*r, "project", {{"title", t}, {"modality", "fin_no_reembolsable"}, {"source", "bilateral"}}, t);
+            const auto id = oracle_.add(
+                *r, "project",
+                {{"title", t}, {"modality", "fin_no_reembolsable"}, {"source", "bilateral"}}, t);
             d.own.push_back(id);
             standalone_.insert(id);
         }
         const int projects = 1 + static_cast<int>(rng_() % 2);
         for (int p = 0; p < projects; ++p) {
             const auto pt = "Proyecto " + tag();
-            const auto project = oracle_.add(*r, "project", {{"title", pt}, {"agreement", agreement}, {"modality", "fin_no_reembolsable"}, {"source", "bilateral"}}, pt);
+            const auto project = oracle_.add(*r, "project",
+                                             {{"title", pt},
+                                              {"agreement", agreement},
+                                              {"modality", "fin_no_reembolsable"},
+                                              {"source", "bilateral"}},
+                                             pt);
             d.own.push_back(project);
             const auto it = "Familias " + tag();
-            const auto indicator = oracle_.add(*r, "indicator", {{"project", project}, {"title", it}, {"unit", "familias"}}, it);
+            const auto indicator = oracle_.add(
+                *r, "indicator", {{"project", project}, {"title", it}, {"unit", "familias"}}, it);
             d.own.push_back(indicator);
             const int observations = 1 + static_cast<int>(rng_() % 4);
             for (int o = 0; o < observations; ++o) {
                 const auto v = std::to_string(rng_() % 1000);
-                d.own.push_back(oracle_.add(*r, "observation", {{"indicator", indicator}, {"value", v}, {"date", "2024-05-01"}}, v));
+                d.own.push_back(oracle_.add(
+                    *r, "observation",
+                    {{"indicator", indicator}, {"value", v}, {"date", "2024-05-01"}}, v));
             }
         }
     }
@@ -216,7 +241,8 @@ private:
             auto row = oracle_.rows().at(id);
             if (row.table != "indicator" || rng_() % 2) continue;
             const auto v = std::to_string(rng_() % 1000);
-            (void)oracle_.add(*r, "observation", {{"indicator", id}, {"value", v}, {"date", "2024-06-01"}}, v);
+            (void)oracle_.add(*r, "observation",
+                              {{"indicator", id}, {"value", v}, {"date", "2024-06-01"}}, v);
         }
     }
 
@@ -245,12 +271,16 @@ private:
         ++counts_.attempts;
         enum { none, kill_client, kill_server } fault = none;
         const auto dice = rng_() % 100;
-        if (dice < 15) fault = kill_client;
-        else if (dice < 23 && server_kills_ < max_server_kills) fault = kill_server;
+        if (dice < 15)
+            fault = kill_client;
+        else if (dice < 23 && server_kills_ < max_server_kills)
+            fault = kill_server;
         const std::uint64_t at = rng_() % 6000;
 
         run_options o;
-        o.env = {{"MINGA_DATA", std::nullopt}, {"MINGA_LANG", std::nullopt}, {"HOME", d.cli.scratch().path().string()}};
+        o.env = {{"MINGA_DATA", std::nullopt},
+                 {"MINGA_LANG", std::nullopt},
+                 {"HOME", d.cli.scratch().path().string()}};
         child_process c(minga_bin(), {"--data", d.cli.data_dir().string(), "--json", "sync"}, o);
         if (fault != none) {
             // Fault injection, not a wait for a result: look at the traffic every millisecond.
@@ -269,7 +299,9 @@ private:
             }
         }
         auto r = c.wait(std::chrono::minutes(2));
-        INFO("seed " << seed_ << ": minga sync\n" << r.describe() << "\nserver log:\n" << server_.log_text());
+        INFO("seed " << seed_ << ": minga sync\n"
+                     << r.describe() << "\nserver log:\n"
+                     << server_.log_text());
         REQUIRE_FALSE(r.timed_out);
         if (r.term_signal == SIGKILL) return false;
         if (r.exited(0)) {
@@ -296,11 +328,14 @@ private:
             INFO("seed " << seed_ << ", device of " << d->gad);
             CHECK(client_digest(d->cli) == digests.at(d->gad));
             const auto problems = oracle_.check(d->cli.db_file(), {d->gad}, counts_.rows_checked);
-            for (const auto& p : problems) FAIL_CHECK("seed " << seed_ << ": replica of " << d->gad << ": " << p);
+            for (const auto& p : problems)
+                FAIL_CHECK("seed " << seed_ << ": replica of " << d->gad << ": " << p);
         }
         auto stopped = server_.stop(SIGTERM);
         CHECK(stopped.exited(0));
-        const auto problems = oracle_.check(server_.data_dir() / std::string(minga::central::file_name), {"170151", "170152"}, counts_.rows_checked);
+        const auto problems =
+            oracle_.check(server_.data_dir() / std::string(minga::central::file_name),
+                          {"170151", "170152"}, counts_.rows_checked);
         for (const auto& p : problems) FAIL_CHECK("seed " << seed_ << ": server: " << p);
     }
 
@@ -330,7 +365,8 @@ TEST_CASE("fault: random cuts and kills lose and duplicate nothing", "[integrati
         fault_run run(s, store_template.data_dir(), replicas, counts);
         run.run();
     }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << counts.json(secs) << std::endl;
     CHECK(counts.seeds == seeds);
 }

@@ -9,7 +9,9 @@ using namespace minga::test;
 
 namespace {
 
-fs::path minga_link_bin() { return bin_dir() / "linkemu" / "minga-link"; }
+fs::path minga_link_bin() {
+    return bin_dir() / "linkemu" / "minga-link";
+}
 
 }  // namespace
 
@@ -39,13 +41,15 @@ TEST_CASE("minga-link: bad options exit 2 naming the option", "[linkemu]") {
     auto profile = run_process(minga_link_bin(), {"--upstream", "127.0.0.1:1", "--profile", "4g"});
     CHECK(profile.exited(2));
     CHECK(profile.err.find("--profile") != std::string::npos);
-    auto listen = run_process(minga_link_bin(), {"--upstream", "127.0.0.1:1", "--listen", "nowhere"});
+    auto listen =
+        run_process(minga_link_bin(), {"--upstream", "127.0.0.1:1", "--listen", "nowhere"});
     CHECK(listen.exited(2));
     CHECK(listen.err.find("--listen") != std::string::npos);
     auto port = run_process(minga_link_bin(), {"--upstream", "127.0.0.1:99999"});
     CHECK(port.exited(2));
     CHECK(port.err.find("--upstream") != std::string::npos);
-    auto negative = run_process(minga_link_bin(), {"--upstream", "127.0.0.1:1", "--cut-mean-kb", "-3"});
+    auto negative =
+        run_process(minga_link_bin(), {"--upstream", "127.0.0.1:1", "--cut-mean-kb", "-3"});
     CHECK(negative.exited(2));
     CHECK(negative.err.find("cut_mean_bytes") != std::string::npos);
 }

@@ -17,7 +17,8 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-std::unique_ptr<minga::linkemu::link> start_link(const link_profile& p, std::uint16_t upstream, std::uint64_t seed = 1) {
+std::unique_ptr<minga::linkemu::link> start_link(const link_profile& p, std::uint16_t upstream,
+                                                 std::uint64_t seed = 1) {
     link_options o;
     o.upstream_port = upstream;
     o.profile = p;

@@ -45,8 +45,9 @@ struct peer_record {
 /// A peer serving connections one after the other until destroyed: `echo` sends back what it
 /// reads; otherwise it only reads (a sink).
 class test_peer {
-public:
-    explicit test_peer(bool echo) : acceptor_(ioc_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)), echo_(echo) {
+  public:
+    explicit test_peer(bool echo)
+        : acceptor_(ioc_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)), echo_(echo) {
         thread_ = std::thread([this] { serve(); });
     }
     ~test_peer() {
@@ -71,7 +72,7 @@ public:
         return records_;
     }
 
-private:
+  private:
     void serve() {
         for (;;) {
             tcp::socket s(ioc_);
@@ -137,7 +138,8 @@ inline exchange_result exchange(std::uint16_t port, const bytes& payload) {
     for (;;) {
         std::size_t n = s.read_some(net::buffer(buf), r.read_end);
         if (r.read_end) break;
-        r.received.insert(r.received.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+        r.received.insert(r.received.end(), buf.begin(),
+                          buf.begin() + static_cast<std::ptrdiff_t>(n));
     }
     writer.join();
     return r;

@@ -33,16 +33,16 @@ using std::chrono::milliseconds;
 /// switches the effect off.
 struct link_profile {
     std::string name = "clean";
-    std::uint64_t rate_bps = 0;       ///< bandwidth cap per direction, bits per second
-    milliseconds rtt{0};              ///< round trip: each direction delays by rtt / 2
-    milliseconds jitter{0};           ///< ± added to each chunk's one-way delay (order kept)
-    double cut_mean_bytes = 0;        ///< mean bytes (both directions) between cuts, exponential
-    double stall_mean_interval_s = 0; ///< mean seconds between stalls of a connection, exponential
-    milliseconds stall{0};            ///< how long a stall keeps the link silent
-    double outage_mean_interval_s = 0;///< mean seconds between link-wide outages, exponential
-    milliseconds outage{0};           ///< how long an outage lasts
-    bool outage_blackhole = false;    ///< during an outage: false resets new connections, true
-                                      ///< accepts them and never answers
+    std::uint64_t rate_bps = 0;        ///< bandwidth cap per direction, bits per second
+    milliseconds rtt{0};               ///< round trip: each direction delays by rtt / 2
+    milliseconds jitter{0};            ///< ± added to each chunk's one-way delay (order kept)
+    double cut_mean_bytes = 0;         ///< mean bytes (both directions) between cuts, exponential
+    double stall_mean_interval_s = 0;  ///< mean seconds between stalls of a connection, exponential
+    milliseconds stall{0};             ///< how long a stall keeps the link silent
+    double outage_mean_interval_s = 0;  ///< mean seconds between link-wide outages, exponential
+    milliseconds outage{0};             ///< how long an outage lasts
+    bool outage_blackhole = false;      ///< during an outage: false resets new connections, true
+                                        ///< accepts them and never answers
 
     /// A name that says what is wrong when a number is out of range (negative, not finite).
     [[nodiscard]] std::optional<std::string> invalid() const;
@@ -89,13 +89,13 @@ struct connection_event {
 
 /// Counters since start. Bytes are those delivered to the other side.
 struct link_counters {
-    std::uint64_t bytes_up = 0;    ///< client → upstream
-    std::uint64_t bytes_down = 0;  ///< upstream → client
-    std::uint64_t connections = 0; ///< accepted (refused and black-holed ones included)
-    std::uint64_t cuts = 0;        ///< connections cut at their planned offset or by `cut_all`
-    std::uint64_t refused = 0;     ///< reset at once during an outage, or upstream unreachable
-    std::uint64_t blackholed = 0;  ///< held silent during an outage
-    std::uint64_t stalls = 0;      ///< stalls that delayed at least one chunk
+    std::uint64_t bytes_up = 0;     ///< client → upstream
+    std::uint64_t bytes_down = 0;   ///< upstream → client
+    std::uint64_t connections = 0;  ///< accepted (refused and black-holed ones included)
+    std::uint64_t cuts = 0;         ///< connections cut at their planned offset or by `cut_all`
+    std::uint64_t refused = 0;      ///< reset at once during an outage, or upstream unreachable
+    std::uint64_t blackholed = 0;   ///< held silent during an outage
+    std::uint64_t stalls = 0;       ///< stalls that delayed at least one chunk
 };
 
 /// Named bounds of the emulator.
@@ -111,7 +111,7 @@ inline constexpr std::size_t max_cut_events = 100'000;
 }  // namespace tuning
 
 class link {
-public:
+  public:
     /// Binds the listener and starts the proxy thread. Throws std::system_error when the
     /// listen address cannot be bound, std::invalid_argument for a bad profile.
     [[nodiscard]] static std::unique_ptr<link> start(const link_options& o);
@@ -143,7 +143,7 @@ public:
 
     struct impl;
 
-private:
+  private:
     explicit link(std::unique_ptr<impl> p);
     std::unique_ptr<impl> p_;
 };
