@@ -35,15 +35,16 @@ int fail_sync(printer& p, replica& r, const error& e, const sync_report* tally =
     if (refused && tally) {
         shown = make_error(
             e.code, e.field,
-            fmt::format("este dispositivo fue revocado o su credencial caducó ({}). Pida a la oficina "
-                        "central un nuevo código de inscripción y ejecute `minga enroll --server {} "
-                        "--token CÓDIGO`; sus {} cambio(s) pendiente(s) se conservan y se enviarán en "
-                        "la próxima sincronización",
-                        e.es, url.empty() ? "URL" : url, pending),
-            fmt::format("this device was revoked or its credential expired ({}). Ask the central "
-                        "office for a new enrolment code and run `minga enroll --server {} --token "
-                        "CODE`; its {} pending change(s) are kept and will be sent at the next sync",
-                        e.en, url.empty() ? "URL" : url, pending));
+            fmt::format("el servidor rechazó la credencial: este dispositivo fue revocado o su "
+                        "credencial caducó. Pida a la oficina central un nuevo código de inscripción y "
+                        "ejecute `minga enroll --server {} --token CÓDIGO`; sus {} cambio(s) "
+                        "pendiente(s) se conservan y se enviarán en la próxima sincronización",
+                        url.empty() ? "URL" : url, pending),
+            fmt::format("the server refused the credential: this device was revoked or its credential "
+                        "expired. Ask the central office for a new enrolment code and run `minga enroll "
+                        "--server {} --token CODE`; its {} pending change(s) are kept and will be sent "
+                        "at the next sync",
+                        url.empty() ? "URL" : url, pending));
     } else if (is_transient(e.code)) {
         const std::string es_far = tally ? how_far(*tally, false) + "; " : std::string();
         const std::string en_far = tally ? how_far(*tally, true) + "; " : std::string();
@@ -168,16 +169,17 @@ int run_sync(printer& p, const global_options& g, const sync_cli_opts& o) {
                 {"connections", t->connections()},
                 {"ms", ms}});
     if (rep->stopped_by_deadline) {
+        const auto pending = static_cast<std::uint64_t>(r->changes().pending_count());
         const auto max_s = group_digits(static_cast<std::uint64_t>(o.max_time_s), p.en());
         const std::string text =
             p.en() ? fmt::format("Stopped at the time limit (--max-time {} s): {}. Everything received is "
                                  "stored and {} change(s) are still pending; the next `minga sync` resumes "
                                  "from here.",
-                                 max_s, how_far(*rep, true), r->changes().pending_count())
+                                 max_s, how_far(*rep, true), group_digits(pending, true))
                    : fmt::format("Se detuvo al llegar al tiempo máximo (--max-time {} s): {}. Todo lo recibido "
                                  "quedó guardado y {} cambio(s) siguen pendientes; la próxima `minga sync` "
                                  "continúa desde aquí.",
-                                 max_s, how_far(*rep, false), r->changes().pending_count());
+                                 max_s, how_far(*rep, false), group_digits(pending, false));
         if (p.json()) {
             doc["message"] = text;
             p.out() << doc.dump() << '\n';

@@ -49,12 +49,13 @@ std::string progress_line(const sync_progress& p, bool en) {
 }
 
 std::string how_far(const sync_report& r, bool en) {
-    if (en)
-        return fmt::format("{} of {} changes sent and {} rows of ~{} received", group_digits(r.pushed, en),
-                           group_digits(r.push_total, en), group_digits(r.pulled, en),
-                           group_digits(r.pull_total, en));
-    return fmt::format("se enviaron {} de {} cambios y se recibieron {} filas de ~{}", group_digits(r.pushed, en),
-                       group_digits(r.push_total, en), group_digits(r.pulled, en), group_digits(r.pull_total, en));
+    const auto sent = group_digits(r.pushed, en), of = group_digits(r.push_total, en);
+    if (r.pages == 0)
+        return en ? fmt::format("{} of {} changes sent; the download has not started", sent, of)
+                  : fmt::format("se enviaron {} de {} cambios; la descarga aún no empezó", sent, of);
+    const auto got = group_digits(r.pulled, en), total = group_digits(r.pull_total, en);
+    return en ? fmt::format("{} of {} changes sent and {} rows of ~{} received", sent, of, got, total)
+              : fmt::format("se enviaron {} de {} cambios y se recibieron {} filas de ~{}", sent, of, got, total);
 }
 
 nlohmann::json report_json(const sync_report& r) {

@@ -18,7 +18,7 @@ namespace minga::client {
 [[nodiscard]] std::string progress_line(const sync_progress& p, bool en);
 
 /// "se enviaron 1.200 de 3.400 cambios y se recibieron 12.000 filas de ~40.000" (how far a
-/// sync got), for the messages of a sync that did not finish.
+/// sync got, or that the download has not started), for a sync that did not finish.
 [[nodiscard]] std::string how_far(const sync_report& r, bool en);
 
 /// The counts of `r` as JSON fields (pushed, pulled, requests, retries, frame bytes...).

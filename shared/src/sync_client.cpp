@@ -34,7 +34,6 @@ request_sizer sizer_for(const sync_options& o, std::uint32_t first, std::uint32_
 /// only once the server's cumulative ack covers it. Returns early at the deadline.
 status push_all(sync_session& s, replica& r, const sync_options& o, const progress_fn& progress,
                 sync_report& rep) {
-    rep.push_total = static_cast<std::uint64_t>(r.changes().pending_count());
     auto sizer = sizer_for(o, sync_tuning::first_push_batch, sync_tuning::min_push_batch, o.push_batch);
     for (;;) {
         if (r.changes().pending(0, 1).empty()) return {};
@@ -147,10 +146,11 @@ result<sync_report> sync(replica& r, const transport_fn& t, const sync_options& 
                           "this device is not enrolled; use `minga enroll --server URL --token T`");
     }
     sync_report rep;
+    rep.push_total = static_cast<std::uint64_t>(r.changes().pending_count());
     sync_session s(r, t, link.credential, o, progress, rep);
     // A sync with nothing to send is one round trip: the pull page carries the server's time.
     // With changes to send, the hello first corrects their stamps if this clock is wrong.
-    if (!s.negotiated() || r.changes().pending_count() > 0) {
+    if (!s.negotiated() || rep.push_total > 0) {
         auto offset = s.hello();
         if (!offset) return std::move(offset).err();
         if (*offset) rep.offset_ms = **offset;
