@@ -207,8 +207,9 @@ void register_sync(CLI::App& app, cmd_env& env) {
                     "segundos como máximo; se detiene entre dos solicitudes y la próxima sincronización continúa")
         ->check(CLI::Range(1.0, 7.0 * 24 * 3600));
     cmd->add_flag("--progress", o->progress, "mostrar el avance en stderr, una línea por paso");
-    cmd->add_option("--retries", o->retries, "reintentos de una solicitud que falló por la red (0-20)")
-        ->check(CLI::Range(0, 20));
+    cmd->add_option("--retries", o->retries,
+                    fmt::format("reintentos de una solicitud que falló por la red (0-{})", sync_tuning::retries_limit))
+        ->check(CLI::Range(0u, sync_tuning::retries_limit));
     cmd->callback([&env, o] { env.action = [o, &g = env.g](printer& p) { return run_sync(p, g, *o); }; });
 }
 

@@ -71,6 +71,14 @@ TEST_CASE("sync cli: --max-time ends a stalled sync with exit 75, then the next 
     ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a)});
     record(c, 1200);
     REQUIRE(pending(c) == 1203);
+    // Out-of-range options are usage errors (exit 2) naming the option, and nothing is sent.
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"sync", "--max-time", "0"}, {"sync", "--retries", "21"}, {"sync", "--max-time", "diez"}}) {
+        auto r = c.run(bad);
+        INFO(r.describe());
+        CHECK(r.exited(2));
+        CHECK(has(r.err, bad[1]));
+    }
 
     // The server hangs (SIGSTOP): the request's timeouts are bounded by --max-time.
     srv.proc->signal(SIGSTOP);

@@ -34,6 +34,8 @@ inline constexpr std::int64_t backoff_cap_ms = 15'000;
 /// Retries of one request after its first try; progress (an answered request) starts the
 /// count again. With the numbers above a dead link is given up after at most 30.5 s of waits.
 inline constexpr std::uint32_t max_retries = 6;
+/// The most retries `minga sync --retries` accepts (20 would wait up to about 4.5 minutes).
+inline constexpr std::uint32_t retries_limit = 20;
 }  // namespace sync_tuning
 
 /// The size of the next request of one kind (push changes, pull rows or pull bytes).
