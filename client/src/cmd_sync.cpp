@@ -1,6 +1,7 @@
 // Commands that talk to the server or compare with it: enroll, sync, conflicts, digest.
 // The network is http_transport; the protocol and every SQL statement live in shared/.
 #include "commands.hpp"
+#include "sync_text.hpp"
 
 #include <minga/client/http_transport.hpp>
 #include <minga/shared/conflicts.hpp>
@@ -24,28 +25,51 @@ std::string host_name() {
 
 /// Prints a sync or enrol failure with what to do next, and returns its exit code. A refused
 /// credential (revoked, expired, unknown) is the operator's matter, not the network's: exit 2.
-int fail_sync(printer& p, replica& r, const error& e) {
+/// `tally` (how far a sync got) is null for an enrolment, whose refusals are about the token
+/// and say so themselves.
+int fail_sync(printer& p, replica& r, const error& e, const sync_report* tally = nullptr) {
     const auto pending = r.changes().pending_count();
-    if (e.code == errc::unauthorized || e.code == errc::expired) {
-        (void)p.fail(make_error(
+    const auto url = stored_link(r).server_url;
+    const bool refused = e.code == errc::unauthorized || e.code == errc::expired;
+    error shown = e;
+    if (refused && tally) {
+        shown = make_error(
             e.code, e.field,
-            fmt::format("el servidor rechazó la credencial de este dispositivo ({}). Si fue "
-                        "revocado, pida al administrador un token nuevo (`minga-server device "
-                        "enroll`) y use `minga enroll`; sus {} cambio(s) pendiente(s) se conservan",
-                        e.es, pending),
-            fmt::format("the server refused this device's credential ({}). If it was revoked, ask "
-                        "the administrator for a new token (`minga-server device enroll`) and use "
-                        "`minga enroll`; your {} pending change(s) are kept",
-                        e.en, pending)));
-        return static_cast<int>(exit_code::bad_input);
-    }
-    if (is_transient(e.code)) {
-        return p.fail(make_error(
+            fmt::format("el servidor rechazó la credencial: este dispositivo fue revocado o su "
+                        "credencial caducó. Pida a la oficina central un nuevo código de inscripción y "
+                        "ejecute `minga enroll --server {} --token CÓDIGO`; sus {} cambio(s) "
+                        "pendiente(s) se conservan y se enviarán en la próxima sincronización",
+                        url.empty() ? "URL" : url, pending),
+            fmt::format("the server refused the credential: this device was revoked or its credential "
+                        "expired. Ask the central office for a new enrolment code and run `minga enroll "
+                        "--server {} --token CODE`; its {} pending change(s) are kept and will be sent "
+                        "at the next sync",
+                        url.empty() ? "URL" : url, pending));
+    } else if (is_transient(e.code)) {
+        const std::string es_far = tally ? how_far(*tally, false) + "; " : std::string();
+        const std::string en_far = tally ? how_far(*tally, true) + "; " : std::string();
+        shown = make_error(
             e.code, e.field,
-            fmt::format("{}. Nada se perdió: {} cambio(s) siguen pendientes; intente más tarde", e.es, pending),
-            fmt::format("{}. Nothing was lost: {} change(s) are still pending; try again later", e.en, pending)));
+            fmt::format("{}. Nada se perdió: {}{} cambio(s) siguen pendientes; intente más tarde (la "
+                        "próxima sincronización continúa desde aquí)",
+                        e.es, es_far, pending),
+            fmt::format("{}. Nothing was lost: {}{} change(s) are still pending; try again later (the "
+                        "next sync resumes from here)",
+                        e.en, en_far, pending));
     }
-    return p.fail(e);
+    const int code = refused ? static_cast<int>(exit_code::bad_input) : exit_for(e.code);
+    if (!p.json()) {
+        (void)p.fail(shown);
+        return code;
+    }
+    nlohmann::json doc = tally ? report_json(*tally) : nlohmann::json::object();
+    doc["ok"] = false;
+    doc["pending_changes"] = pending;
+    doc["error"] = {{"code", std::string(to_string(e.code))},
+                    {"field", e.field},
+                    {"message", p.en() ? shown.en : shown.es}};
+    p.out() << doc.dump() << '\n';
+    return code;
 }
 
 void register_enroll(CLI::App& app, cmd_env& env) {
@@ -85,59 +109,108 @@ void register_enroll(CLI::App& app, cmd_env& env) {
     });
 }
 
+struct sync_cli_opts {
+    double max_time_s = 0;  ///< 0: no deadline
+    bool progress = false;  ///< progress lines on stderr even when it is not a terminal
+    std::uint32_t retries = sync_tuning::max_retries;
+};
+
+/// The transport for a sync: with --max-time, no single phase of a request may wait longer
+/// than the whole sync may take.
+result<http_transport> sync_transport(const std::string& url, std::int64_t max_ms) {
+    transport_options t;
+    if (max_ms > 0) {
+        const std::chrono::milliseconds cap(max_ms);
+        t.connect_timeout = std::min(t.connect_timeout, cap);
+        t.write_timeout = std::min(t.write_timeout, cap);
+        t.read_timeout = std::min(t.read_timeout, cap);
+    }
+    return http_transport::create(url, t);
+}
+
+int run_sync(printer& p, const global_options& g, const sync_cli_opts& o) {
+    int code = 0;
+    auto r = open_replica(p, g, code);
+    if (!r) return code;
+    const auto link = stored_link(*r);
+    if (link.credential.empty() || link.server_url.empty()) {
+        return p.fail(make_error(errc::bad_input, "enroll",
+                                 "este dispositivo no está inscrito; use `minga enroll --server URL --token T`",
+                                 "this device is not enrolled; use `minga enroll --server URL --token T`"));
+    }
+    sync_options so;
+    so.max_time_ms = static_cast<std::int64_t>(o.max_time_s * 1000);
+    so.retry.max_retries = o.retries;
+    auto t = sync_transport(link.server_url, so.max_time_ms);
+    if (!t) return p.fail(t.err());
+    // A terminal gets one line rewritten in place; --progress gets one line per step.
+    const bool tty = !g.json && isatty(STDERR_FILENO);
+    const bool lines = o.progress;
+    sync_report tally;  // how far the sync got, for a failure's message
+    auto progress = [&](const sync_progress& s) {
+        if (s.so_far) tally = *s.so_far;
+        if (!tty && !lines) return;
+        const auto text = progress_line(s, p.en());
+        if (lines) p.err() << text << '\n' << std::flush;
+        else p.err() << '\r' << text << "\x1b[K" << std::flush;
+    };
+    const auto start = std::chrono::steady_clock::now();
+    auto rep = sync(*r, t->as_transport_fn(), so, progress);
+    if (tty && !lines) p.err() << "\r\x1b[K" << std::flush;
+    if (!rep) return fail_sync(p, *r, rep.err(), &tally);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    auto doc = report_json(*rep);
+    doc.update({{"ok", !rep->stopped_by_deadline},
+                {"server", link.server_url},
+                {"pending_changes", r->changes().pending_count()},
+                {"bytes_sent", t->bytes_sent()},
+                {"bytes_received", t->bytes_received()},
+                {"connections", t->connections()},
+                {"ms", ms}});
+    if (rep->stopped_by_deadline) {
+        const auto pending = static_cast<std::uint64_t>(r->changes().pending_count());
+        const auto max_s = group_digits(static_cast<std::uint64_t>(o.max_time_s), p.en());
+        const std::string text =
+            p.en() ? fmt::format("Stopped at the time limit (--max-time {} s): {}. Everything received is "
+                                 "stored and {} change(s) are still pending; the next `minga sync` resumes "
+                                 "from here.",
+                                 max_s, how_far(*rep, true), group_digits(pending, true))
+                   : fmt::format("Se detuvo al llegar al tiempo máximo (--max-time {} s): {}. Todo lo recibido "
+                                 "quedó guardado y {} cambio(s) siguen pendientes; la próxima `minga sync` "
+                                 "continúa desde aquí.",
+                                 max_s, how_far(*rep, false), group_digits(pending, false));
+        if (p.json()) {
+            doc["message"] = text;
+            p.out() << doc.dump() << '\n';
+        } else {
+            p.err() << text << '\n';
+        }
+        return static_cast<int>(exit_code::try_later);
+    }
+    std::string text = fmt::format(
+        "{}: {} {}, {} {}, {} {} ({} KB {} / {} KB {}, {} {}, {} ms)", p.pick("Sincronización completa", "Sync complete"),
+        group_digits(rep->pushed, p.en()), p.pick("enviado(s)", "sent"), group_digits(rep->pulled, p.en()),
+        p.pick("recibido(s)", "received"), rep->conflicts, p.pick("conflicto(s)", "conflict(s)"),
+        (t->bytes_sent() + 1023) / 1024, p.pick("enviados", "sent"), (t->bytes_received() + 1023) / 1024,
+        p.pick("recibidos", "received"), rep->retries, p.pick("reintento(s)", "retries"), ms);
+    if (rep->conflicts > 0)
+        text += p.pick("\nRevise los conflictos con `minga conflicts`.", "\nReview the conflicts with `minga conflicts`.");
+    p.done(text, doc);
+    return 0;
+}
+
 void register_sync(CLI::App& app, cmd_env& env) {
+    auto o = std::make_shared<sync_cli_opts>();
     auto* cmd = app.add_subcommand("sync", "enviar los cambios y recibir los del servidor");
-    cmd->callback([&env] {
-        env.action = [&g = env.g](printer& p) {
-            int code = 0;
-            auto r = open_replica(p, g, code);
-            if (!r) return code;
-            const auto link = stored_link(*r);
-            if (link.credential.empty() || link.server_url.empty()) {
-                return p.fail(make_error(
-                    errc::bad_input, "enroll",
-                    "este dispositivo no está inscrito; use `minga enroll --server URL --token T`",
-                    "this device is not enrolled; use `minga enroll --server URL --token T`"));
-            }
-            auto t = http_transport::create(link.server_url);
-            if (!t) return p.fail(t.err());
-            const bool tty = !g.json && isatty(STDERR_FILENO);
-            auto progress = [&](const sync_progress& s) {
-                if (!tty) return;
-                const bool push = s.phase == "push";
-                p.err() << '\r' << (push ? p.pick("Enviando", "Sending") : p.pick("Recibiendo", "Receiving"))
-                        << ' ' << s.done << '/' << s.total << "…   " << std::flush;
-            };
-            const auto start = std::chrono::steady_clock::now();
-            auto rep = sync(*r, t->as_transport_fn(), sync_options{}, progress);
-            if (tty) p.err() << '\r' << std::string(40, ' ') << '\r' << std::flush;
-            if (!rep) return fail_sync(p, *r, rep.err());
-            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::steady_clock::now() - start).count();
-            std::string text = fmt::format(
-                "{}: {} {}, {} {}, {} {} ({} KB {} / {} KB {}, {} ms)",
-                p.pick("Sincronización completa", "Sync complete"), rep->pushed,
-                p.pick("enviado(s)", "sent"), rep->pulled, p.pick("recibido(s)", "received"),
-                rep->conflicts, p.pick("conflicto(s)", "conflict(s)"), (t->bytes_sent() + 1023) / 1024,
-                p.pick("enviados", "sent"), (t->bytes_received() + 1023) / 1024,
-                p.pick("recibidos", "received"), ms);
-            if (rep->conflicts > 0)
-                text += p.pick("\nRevise los conflictos con `minga conflicts`.",
-                               "\nReview the conflicts with `minga conflicts`.");
-            p.done(text, {{"ok", true},
-                          {"server", link.server_url},
-                          {"pushed", rep->pushed},
-                          {"pulled", rep->pulled},
-                          {"conflicts", rep->conflicts},
-                          {"requests", rep->requests},
-                          {"offset_ms", rep->offset_ms},
-                          {"bytes_sent", t->bytes_sent()},
-                          {"bytes_received", t->bytes_received()},
-                          {"connections", t->connections()},
-                          {"ms", ms}});
-            return 0;
-        };
-    });
+    cmd->add_option("--max-time", o->max_time_s,
+                    "segundos como máximo; se detiene entre dos solicitudes y la próxima sincronización continúa")
+        ->check(CLI::Range(1.0, 7.0 * 24 * 3600));
+    cmd->add_flag("--progress", o->progress, "mostrar el avance en stderr, una línea por paso");
+    cmd->add_option("--retries", o->retries,
+                    fmt::format("reintentos de una solicitud que falló por la red (0-{})", sync_tuning::retries_limit))
+        ->check(CLI::Range(0u, sync_tuning::retries_limit));
+    cmd->callback([&env, o] { env.action = [o, &g = env.g](printer& p) { return run_sync(p, g, *o); }; });
 }
 
 nlohmann::json conflict_json(const conflict_info& c) {

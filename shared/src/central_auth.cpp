@@ -17,6 +17,9 @@ constexpr std::size_t token_bytes = 16;
 /// Random bytes in a device credential's secret part.
 constexpr std::size_t credential_bytes = 32;
 
+/// The GAD a device was enrolled for: the first of its scope (members of a group follow).
+std::string first_gad(std::string_view gads) { return std::string(gads.substr(0, gads.find(','))); }
+
 error unauthorized(std::string es, std::string en) {
     return make_error(errc::unauthorized, "credential", std::move(es), std::move(en));
 }
@@ -68,49 +71,65 @@ result<enrolment> central::enroll_device(std::string_view gad, std::string_view 
     return e;
 }
 
+// Enrolment trades a one-time token for a credential. The token's row is either a pending
+// slot (made by `device enroll`) or, once used, the device's own row, which keeps the token's
+// hash until it expires so that the same device can repeat an enrolment whose answer it never
+// received. A device the server already knows (revoked, or enrolled before and now without a
+// working credential) is re-enrolled in place: same row, so the same `num` in field clocks and
+// the same `acked_through`, and a batch it resends is not applied twice. Its old credential
+// stops working.
 result<protocol::enroll_ack> central::impl::on_enroll(const protocol::enroll& m) {
+    const std::string token_hash = hash_secret(m.enrol_token);
     auto s = db->prepare(
-        "SELECT num, gads, status, token_expires_ms FROM device WHERE token_hash = ?1");
-    s.bind(1, hash_secret(m.enrol_token));
-    if (!s.step() || s.get_text(2) != "pendiente") {
+        "SELECT num, id, name, gads, status, token_expires_ms FROM device WHERE token_hash = ?1");
+    s.bind(1, token_hash);
+    const bool found = s.step();
+    const bool retry = found && s.get_text(4) == "activo" && s.get_text(1) == m.device_id;
+    if (!found || (s.get_text(4) != "pendiente" && !retry)) {
         return make_error(errc::unauthorized, "enrol_token",
                           "código de inscripción desconocido o ya usado; pida uno nuevo al administrador",
                           "unknown or already used enrolment token; ask the administrator for a new one");
     }
-    std::int64_t num = s.get_int(0);
-    std::string gads = s.get_text(1);
-    std::int64_t now = clock.wall_ms();
-    if (s.get_int(3) < now) {
+    const std::int64_t slot = s.get_int(0);
+    const std::string slot_name = s.get_text(2);
+    const std::string gads = s.get_text(3);
+    const std::int64_t expires = s.get_int(5);
+    const std::int64_t now = clock.wall_ms();
+    if (expires < now) {
         return make_error(errc::expired, "enrol_token",
                           "el código de inscripción caducó; pida uno nuevo al administrador",
                           "the enrolment token has expired; ask the administrator for a new one");
     }
-    auto dup = db->prepare("SELECT status FROM device WHERE id = ?1");
-    dup.bind(1, m.device_id);
-    if (dup.step() && dup.get_text(0) == "activo") {
-        return make_error(errc::conflict, "device_id",
-                          "este dispositivo ya está inscrito; revóquelo antes de inscribirlo de nuevo",
-                          "this device is already enrolled; revoke it before enrolling it again");
-    }
-    std::string secret = random_hex(credential_bytes);
-    sql::transaction tx(*db);
-    // The administrator's name for the device wins over the one the device sends.
-    // A re-enrolment after revocation keeps the device's id and high-water mark, so changes it
-    // queued while revoked are applied exactly once.
-    std::uint64_t hwm = 0;
-    auto old = db->prepare("SELECT num, acked_through FROM device WHERE id = ?1 AND status = 'revocado'");
+    // The device's own row when the server knows it already (from an earlier enrolment).
+    std::int64_t num = slot;
+    std::string name = slot_name;
+    auto old = db->prepare("SELECT num, name, gads FROM device WHERE id = ?1");
     old.bind(1, m.device_id);
-    if (old.step()) {
-        hwm = static_cast<std::uint64_t>(old.get_int(1));
-        auto rm = db->prepare("UPDATE device SET id = id || '.revocado.' || num WHERE num = ?1");
-        rm.bind(1, old.get_int(0)).exec();
+    if (!retry && old.step()) {
+        const std::string was = first_gad(old.get_text(2));
+        if (was != first_gad(gads)) {
+            return make_error(errc::forbidden, "enrol_token",
+                              "el código es para otro GAD que el de este dispositivo; pida uno para el GAD " + was,
+                              "the token is for another GAD than this device's; ask for one for GAD " + was);
+        }
+        num = old.get_int(0);
+        if (slot_name == "dispositivo") name = old.get_text(1);
+    } else if (slot_name == "dispositivo" && !m.device_name.empty()) {
+        // The administrator's name for the device wins over the one the device sends.
+        name = m.device_name;
+    }
+    const std::string secret = random_hex(credential_bytes);
+    sql::transaction tx(*db);
+    if (num != slot) {
+        auto rm = db->prepare("DELETE FROM device WHERE num = ?1 AND status = 'pendiente'");
+        rm.bind(1, slot).exec();
     }
     auto up = db->prepare(
-        "UPDATE device SET id = ?1, name = CASE WHEN name = 'dispositivo' AND ?2 <> '' THEN ?2 ELSE name END, "
-        "status = 'activo', token_hash = NULL, credential_hash = ?3, enrolled_ms = ?4, "
-        "last_seen_ms = ?4, acked_through = ?5 WHERE num = ?6");
-    up.bind(1, m.device_id).bind(2, m.device_name).bind(3, hash_secret(secret)).bind(4, now);
-    up.bind(5, static_cast<std::int64_t>(hwm)).bind(6, num).exec();
+        "UPDATE device SET id = ?1, name = ?2, gads = ?3, status = 'activo', token_hash = ?4, "
+        "token_expires_ms = ?5, credential_hash = ?6, enrolled_ms = ?7, last_seen_ms = ?7 "
+        "WHERE num = ?8");
+    up.bind(1, m.device_id).bind(2, name).bind(3, gads).bind(4, token_hash).bind(5, expires);
+    up.bind(6, hash_secret(secret)).bind(7, now).bind(8, num).exec();
     tx.commit();
     protocol::enroll_ack ack;
     ack.device_id = m.device_id;

@@ -168,9 +168,11 @@ TEST_CASE("sync: three devices work offline, sync in any order and converge per 
     SECTION("with the server down, sync says try later (75) and loses nothing") {
         (void)a1.add({"observe", "--indicator", w1.indicator, "--value", "15", "--date", "2024-12-01"});
         const auto before = pending(a1);
-        auto r = a1.run({"sync"});
+        // One retry (after at most 0.5 s), so the test does not wait out the default policy.
+        auto r = a1.run({"sync", "--retries", "1", "--progress"});
         INFO(r.describe());
         CHECK(r.exited(75));
+        CHECK(r.err.find("Reintento 1 de 1 en ") != std::string::npos);
         CHECK(r.err.find("no se pudo conectar con el servidor") != std::string::npos);
         CHECK(r.err.find("conexión rechazada") != std::string::npos);
         CHECK(pending(a1) == before);

@@ -1,0 +1,27 @@
+#pragma once
+// What `minga sync` tells a person: progress lines, the final summary and the message when it
+// stops at --max-time, in Spanish (or English), with digits grouped the local way.
+#include <minga/shared/sync_client.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace minga::client {
+
+/// 12345 -> "12.345" (es) or "12,345" (en).
+[[nodiscard]] std::string group_digits(std::uint64_t n, bool en);
+
+/// One progress line, without a line end: "Enviando cambios: 1.200 de 3.400 (35 %)",
+/// "Recibiendo: página 3, 12.000 filas de ~40.000", "Reintento 2 de 6 en 3,2 s: …".
+[[nodiscard]] std::string progress_line(const sync_progress& p, bool en);
+
+/// "se enviaron 1.200 de 3.400 cambios y se recibieron 12.000 filas de ~40.000" (how far a
+/// sync got, or that the download has not started), for a sync that did not finish.
+[[nodiscard]] std::string how_far(const sync_report& r, bool en);
+
+/// The counts of `r` as JSON fields (pushed, pulled, requests, retries, frame bytes...).
+[[nodiscard]] nlohmann::json report_json(const sync_report& r);
+
+}  // namespace minga::client
