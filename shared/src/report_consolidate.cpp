@@ -6,6 +6,7 @@
 #include "text_list.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace minga {
 
@@ -34,7 +35,7 @@ struct computed {
     touched scope;  // incremental only
     std::vector<project_row> projects;
     std::vector<indicator_row> indicators;
-    std::vector<std::pair<std::string, std::string>> duplicates;  // project -> counted owner
+    std::vector<std::array<std::string, 3>> duplicates;  // project, dedup key, counted owner
     dedup_result dedup;
     std::map<std::string, fx_table::rate_list, std::less<>> rates;
 };
@@ -64,7 +65,7 @@ computed read_phase(sql::db& db, const consolidate_options& opts) {
     for (const auto& h : c.dedup.heads) {
         auto d = c.dedup.duplicate_of.find(h.id);
         if (d != c.dedup.duplicate_of.end() && (c.full || c.scope.projects.count(h.id)))
-            c.duplicates.emplace_back(h.id, d->second);
+            c.duplicates.push_back({h.id, h.key, d->second});
     }
     c.rates = fx.rates();
     snapshot.end();
@@ -190,10 +191,8 @@ void write_rest(sql::db& db, const computed& c) {
     auto d = db.prepare(
         "INSERT INTO rpt_duplicate(project_id, owner_gad, dedup_key, counted_owner) "
         "SELECT ?1, owner_gad, ?2, ?3 FROM project WHERE id = ?1");
-    std::unordered_map<std::string, const project_head*> heads;
-    for (const auto& h : c.dedup.heads) heads.emplace(h.id, &h);
-    for (const auto& [id, owner] : c.duplicates) {
-        d.bind(1, id).bind(2, heads.at(id)->key).bind(3, owner);
+    for (const auto& [id, key, owner] : c.duplicates) {
+        d.bind(1, id).bind(2, key).bind(3, owner);
         d.exec();
         d.reset();
     }
@@ -217,8 +216,8 @@ consolidation_summary write_meta(sql::db& db, std::int64_t now_ms, std::int64_t 
         "SELECT count(*), coalesce(sum(committed_usd_cents), 0), "
         "coalesce(sum(disbursed_usd_cents), 0), coalesce(sum(beneficiaries), 0), "
         "count(CASE WHEN committed_usd_cents IS NULL OR disbursed_usd_cents IS NULL THEN 1 END), "
-        "coalesce(sum(no_amount), 0), coalesce(sum(no_territory), 0), coalesce(sum(rescaled), 0) "
-        "FROM rpt_project");
+        "coalesce(sum(no_amount), 0), coalesce(sum(no_territory), 0), coalesce(sum(rescaled), 0), "
+        "coalesce(group_concat(DISTINCT nullif(unconverted_currencies, '')), '') FROM rpt_project");
     q.step();
     s.projects = q.get_int(0);
     s.committed_usd_cents = q.get_int(1);
@@ -229,13 +228,13 @@ consolidation_summary write_meta(sql::db& db, std::int64_t now_ms, std::int64_t 
     s.no_territory_projects = q.get_int(6);
     s.rescaled_share_projects = q.get_int(7);
     std::set<std::string> currencies;
-    auto u = db.prepare("SELECT DISTINCT unconverted_currencies FROM rpt_project WHERE unconverted_currencies <> ''");
-    while (u.step())
-        for (auto& c : split_list(u.get_text(0))) currencies.insert(std::move(c));
+    for (auto& c : split_list(q.get_text(8))) currencies.insert(std::move(c));
     s.unconverted_currencies.assign(currencies.begin(), currencies.end());
     s.duplicate_projects = db.scalar_int("SELECT count(*) FROM rpt_duplicate");
-    s.indicators = db.scalar_int("SELECT count(*) FROM rpt_indicator");
-    s.observations = db.scalar_int("SELECT coalesce(sum(observations), 0) FROM rpt_indicator");
+    auto i = db.prepare("SELECT count(*), coalesce(sum(observations), 0) FROM rpt_indicator");
+    i.step();
+    s.indicators = i.get_int(0);
+    s.observations = i.get_int(1);
 
     db.exec("DELETE FROM rpt_meta");
     auto ins = db.prepare(

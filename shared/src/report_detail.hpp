@@ -73,7 +73,7 @@ struct project_head {
 
 /// Every live project's head, and which of them is counted (the dedup rule).
 struct dedup_result {
-    std::vector<project_head> heads;  // ordered by id
+    std::vector<project_head> heads;  // in table order
     /// project id -> the GAD whose record is counted instead (only for duplicates)
     std::unordered_map<std::string, std::string> duplicate_of;
 };

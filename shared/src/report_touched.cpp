@@ -21,7 +21,7 @@ void collect(sql::db& db, const std::string& sql, std::int64_t since, id_set& in
 }
 
 std::string changed(const char* table) {
-    return std::string("SELECT row_id FROM change_index WHERE seq > ?1 AND tbl = '") + table + "'";
+    return std::string("SELECT row_id FROM change_index WHERE seq > ?1 AND +tbl = '") + table + "'";
 }
 
 /// Currencies whose rates differ from those the last run used.
@@ -40,13 +40,11 @@ std::set<std::string> changed_currencies(sql::db& db, const fx_table& fx) {
     return out;
 }
 
-/// The state of each project in the last report: counted (""), or a duplicate of an owner.
-std::unordered_map<std::string, std::string> previous_states(sql::db& db) {
+/// The duplicates of the last report: project -> the GAD whose record was counted.
+std::unordered_map<std::string, std::string> previous_duplicates(sql::db& db) {
     std::unordered_map<std::string, std::string> out;
-    auto p = db.prepare("SELECT project_id FROM rpt_project");
-    while (p.step()) out.emplace(p.get_text(0), "");
     auto d = db.prepare("SELECT project_id, counted_owner FROM rpt_duplicate");
-    while (d.step()) out.emplace(d.get_text(0), "dup:" + d.get_text(1));
+    while (d.step()) out.emplace(d.get_text(0), d.get_text(1));
     return out;
 }
 
@@ -59,15 +57,20 @@ touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx,
     collect(db, changed("project"), since, ps);
     for (const char* child : project_children) {
         collect(db,
-                std::string("SELECT x.project_id FROM change_index c JOIN ") + child +
-                    " x ON x.id = c.row_id WHERE c.seq > ?1 AND c.tbl = '" + child + "'",
+                // CROSS JOIN: walk the few new index entries, never the whole child table.
+                std::string("SELECT x.project_id FROM change_index c CROSS JOIN ") + child +
+                    " x ON x.id = c.row_id WHERE c.seq > ?1 AND +c.tbl = '" + child + "'",
                 since, ps);
     }
     // A funder's name or source is copied into the report.
-    collect(db,
-            "SELECT x.project_id FROM project_participant x WHERE x.organisation_id IN (" +
-                changed("organisation") + ")",
-            since, ps);
+    id_set orgs;
+    collect(db, changed("organisation"), since, orgs);
+    if (!orgs.empty()) {
+        collect(db,
+                "SELECT x.project_id FROM project_participant x WHERE x.organisation_id IN (" +
+                    changed("organisation") + ")",
+                since, ps);
+    }
     // A project takes its source and geopolitical type from its agreement.
     id_set agreements;
     collect(db, changed("agreement"), since, agreements);
@@ -75,8 +78,8 @@ touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx,
     id_set gads;
     collect(db, changed("gad"), since, gads);
     collect(db,
-            "SELECT m.group_code FROM change_index c JOIN gad_membership m ON m.id = c.row_id "
-            "WHERE c.seq > ?1 AND c.tbl = 'gad_membership'",
+            "SELECT m.group_code FROM change_index c CROSS JOIN gad_membership m ON m.id = c.row_id "
+            "WHERE c.seq > ?1 AND +c.tbl = 'gad_membership'",
             since, gads);
     for (const auto& [group, members] : places.member_codes)
         for (const auto& m : members)
@@ -96,23 +99,21 @@ touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx,
                     list + ")",
                 since, ps);
     }
-    // A project that became counted, a duplicate, or a duplicate of another GAD's record,
-    // or that is gone.
-    auto before = previous_states(db);
-    for (const auto& h : dedup.heads) {
-        auto dup = dedup.duplicate_of.find(h.id);
-        std::string now = dup == dedup.duplicate_of.end() ? "" : "dup:" + dup->second;
-        auto was = before.find(h.id);
-        if (was == before.end() || was->second != now) ps.insert(h.id);
-        if (was != before.end()) before.erase(was);
+    // A project that became a duplicate, stopped being one, or now duplicates another GAD's
+    // record. (A project that appeared or stopped being live is a changed `project` row.)
+    auto before = previous_duplicates(db);
+    for (const auto& [id, owner] : dedup.duplicate_of) {
+        auto was = before.find(id);
+        if (was == before.end() || was->second != owner) ps.insert(id);
     }
-    for (const auto& [id, state] : before) ps.insert(id);  // no longer live
+    for (const auto& [id, owner] : before)
+        if (!dedup.duplicate_of.count(id)) ps.insert(id);
 
     // Indicators: changed ones, those with changed observations, and all of touched projects.
     collect(db, changed("indicator"), since, t.indicators);
     collect(db,
-            "SELECT o.indicator_id FROM change_index c JOIN observation o ON o.id = c.row_id "
-            "WHERE c.seq > ?1 AND c.tbl = 'observation'",
+            "SELECT o.indicator_id FROM change_index c CROSS JOIN observation o ON o.id = c.row_id "
+            "WHERE c.seq > ?1 AND +c.tbl = 'observation'",
             since, t.indicators);
     fill_temp(db, "rpt_calc", ps);
     collect(db,
