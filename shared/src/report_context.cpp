@@ -11,7 +11,9 @@
 namespace minga::rpt {
 
 read_txn::read_txn(sql::db& db) : db_(db) {
-    db_.exec("BEGIN DEFERRED");
+    // A savepoint outside a transaction is a deferred transaction; inside a caller's read
+    // transaction (a report read within a larger one) it nests.
+    db_.exec("SAVEPOINT minga_read");
     // The snapshot starts at the first read, not at BEGIN: read now so it is this moment's.
     (void)db_.scalar_int("SELECT count(*) FROM sqlite_master");
 }
@@ -19,13 +21,15 @@ read_txn::read_txn(sql::db& db) : db_(db) {
 read_txn::~read_txn() {
     // A destructor must not throw; a read transaction that fails to roll back leaves nothing
     // written, and the connection's next statement reports a broken connection anyway.
-    if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (open_)
+        sqlite3_exec(db_.handle(), "ROLLBACK TO minga_read; RELEASE minga_read", nullptr, nullptr,
+                     nullptr);
 }
 
 void read_txn::end() {
     if (!open_) return;
     open_ = false;
-    db_.exec("ROLLBACK");
+    db_.exec("ROLLBACK TO minga_read; RELEASE minga_read");
 }
 
 fx_table::fx_table(sql::db& db) {

@@ -15,8 +15,9 @@ namespace minga::rpt {
 
 using id_set = std::unordered_set<std::string>;
 
-/// A read transaction: everything read until it ends comes from one snapshot of the store
-/// (WAL), while devices keep writing. Rolls back (nothing was written) when it goes away.
+/// A read transaction (a savepoint, so it nests in a caller's transaction): everything read
+/// until it ends comes from one snapshot of the store (WAL), while devices keep writing. Rolls
+/// back what it wrote (temp tables only) when it ends.
 class read_txn {
   public:
     explicit read_txn(sql::db& db);
