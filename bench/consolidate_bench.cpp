@@ -33,12 +33,14 @@ double seconds_since(clock_type::time_point t0) {
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "consolidate_bench: " << why
-              << "\nusage: consolidate_bench [--gads N] [--projects N] [--observations N] [--seed N] [--repeat R] [--refdata DIR]\n";
+              << "\nusage: consolidate_bench [--gads N] [--projects N] [--observations N] [--seed "
+                 "N] [--repeat R] [--refdata DIR]\n";
     std::exit(2);
 }
 
 /// A new change-index seq for (table, id), as the server gives every applied change.
-void bump(minga::sql::db& db, const std::string& table, const std::string& id, const std::string& owner) {
+void bump(minga::sql::db& db, const std::string& table, const std::string& id,
+          const std::string& owner) {
     auto& del = db.cached("DELETE FROM change_index WHERE tbl = ?1 AND row_id = ?2");
     del.bind(1, table).bind(2, id);
     del.exec();
@@ -51,7 +53,8 @@ void bump(minga::sql::db& db, const std::string& table, const std::string& id, c
 
 /// Updates rows by id (value + 1 on observations, amount + 100 on transactions, beneficiaries
 /// on projects) and bumps each; returns the number of rows changed.
-std::int64_t change(minga::sql::db& db, const std::vector<std::pair<std::string, std::string>>& rows,
+std::int64_t change(minga::sql::db& db,
+                    const std::vector<std::pair<std::string, std::string>>& rows,
                     const std::string& table, const std::string& set) {
     auto up = db.prepare("UPDATE " + table + " SET " + set + " WHERE id = ?1");
     for (const auto& [id, owner] : rows) {
@@ -63,7 +66,8 @@ std::int64_t change(minga::sql::db& db, const std::vector<std::pair<std::string,
     return static_cast<std::int64_t>(rows.size());
 }
 
-std::vector<std::pair<std::string, std::string>> select(minga::sql::db& db, const std::string& sql) {
+std::vector<std::pair<std::string, std::string>> select(minga::sql::db& db,
+                                                        const std::string& sql) {
     std::vector<std::pair<std::string, std::string>> out;
     auto s = db.prepare(sql);
     while (s.step()) out.emplace_back(s.get_text(0), s.get_text(1));
@@ -73,22 +77,32 @@ std::vector<std::pair<std::string, std::string>> select(minga::sql::db& db, cons
 /// A hash of every rpt_* table (rpt_meta's as-of time aside): equal tables, equal hash.
 std::string tables_hash(minga::sql::db& db) {
     std::uint64_t h = 1469598103934665603ULL;
-    auto t = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'rpt_*' ORDER BY name");
+    auto t = db.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'rpt_*' ORDER BY name");
     std::vector<std::string> names;
     while (t.step()) names.push_back(t.get_text(0));
     for (const auto& n : names) {
-        auto s = db.prepare(n == "rpt_meta" ? "SELECT * FROM rpt_meta" : "SELECT * FROM " + n + " ORDER BY 1, 2");
+        auto s = db.prepare(n == "rpt_meta" ? "SELECT * FROM rpt_meta"
+                                            : "SELECT * FROM " + n + " ORDER BY 1, 2");
         while (s.step())
             for (int i = 0; i < s.columns(); ++i) {
                 if (n == "rpt_meta" && i == 1) continue;  // as_of_ms
                 auto v = s.get_value(i);
-                std::string text = std::visit([](const auto& x) -> std::string {
-                    using T = std::decay_t<decltype(x)>;
-                    if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
-                    else if constexpr (std::is_same_v<T, double>) { char b[64]; std::snprintf(b, sizeof b, "%.17g", x); return b; }
-                    else if constexpr (std::is_same_v<T, std::string>) return x;
-                    else return "~";
-                }, v);
+                std::string text = std::visit(
+                    [](const auto& x) -> std::string {
+                        using T = std::decay_t<decltype(x)>;
+                        if constexpr (std::is_same_v<T, std::int64_t>)
+                            return std::to_string(x);
+                        else if constexpr (std::is_same_v<T, double>) {
+                            char b[64];
+                            std::snprintf(b, sizeof b, "%.17g", x);
+                            return b;
+                        } else if constexpr (std::is_same_v<T, std::string>)
+                            return x;
+                        else
+                            return "~";
+                    },
+                    v);
                 for (unsigned char c : text + "|") h = (h ^ c) * 1099511628211ULL;
             }
     }
@@ -111,16 +125,30 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         if (i + 1 >= argc) usage("missing value after " + a);
         std::string v = argv[++i];
-        if (a == "--refdata") { refdata = v; continue; }
+        if (a == "--refdata") {
+            refdata = v;
+            continue;
+        }
         long long n = 0;
-        try { n = std::stoll(v); } catch (const std::exception&) { usage("not a number: " + v); }
+        try {
+            n = std::stoll(v);
+        } catch (const std::exception&) {
+            usage("not a number: " + v);
+        }
         if (n < 1 || n > 10'000'000) usage(a + " out of range");
-        if (a == "--gads") { o.gads = static_cast<int>(n) * 955 / 1000; o.mancomunidades = static_cast<int>(n) - o.gads; }
-        else if (a == "--projects") o.projects_per_gad = static_cast<int>(n);
-        else if (a == "--observations") o.observations_per_project = static_cast<int>(n);
-        else if (a == "--seed") o.seed = static_cast<std::uint64_t>(n);
-        else if (a == "--repeat") repeat = static_cast<int>(n);
-        else usage("unknown argument " + a);
+        if (a == "--gads") {
+            o.gads = static_cast<int>(n) * 955 / 1000;
+            o.mancomunidades = static_cast<int>(n) - o.gads;
+        } else if (a == "--projects")
+            o.projects_per_gad = static_cast<int>(n);
+        else if (a == "--observations")
+            o.observations_per_project = static_cast<int>(n);
+        else if (a == "--seed")
+            o.seed = static_cast<std::uint64_t>(n);
+        else if (a == "--repeat")
+            repeat = static_cast<int>(n);
+        else
+            usage("unknown argument " + a);
     }
     o.devices = o.gads + o.mancomunidades;
     if (refdata.empty()) {
@@ -128,20 +156,28 @@ int main(int argc, char** argv) {
         if (!d) usage("reference data not found (use --refdata)");
         refdata = *d;
     }
-    auto work = fs::temp_directory_path() / ("minga-consolidate-bench-" + std::to_string(::getpid()));
+    auto work =
+        fs::temp_directory_path() / ("minga-consolidate-bench-" + std::to_string(::getpid()));
     fs::remove_all(work);
     nlohmann::json doc;
     bool ok = true;
     {
         auto c = minga::central::create(work, refdata);
-        if (!c) { std::cerr << c.err().text("en") << '\n'; return 1; }
+        if (!c) {
+            std::cerr << c.err().text("en") << '\n';
+            return 1;
+        }
         auto& db = c->conn();
         auto t = clock_type::now();
         std::cerr << "generating...\n";
         auto n = minga::bench::national_generator(*c, refdata, o).run();
-        doc["dataset"] = {{"gads", n.gads}, {"projects", n.projects}, {"duplicate_records", n.duplicates},
-                          {"indicators", n.indicators}, {"observations", n.observations},
-                          {"change_index_rows", n.rows}, {"generate_seconds", seconds_since(t)}};
+        doc["dataset"] = {{"gads", n.gads},
+                          {"projects", n.projects},
+                          {"duplicate_records", n.duplicates},
+                          {"indicators", n.indicators},
+                          {"observations", n.observations},
+                          {"change_index_rows", n.rows},
+                          {"generate_seconds", seconds_since(t)}};
         auto run = [&](bool incremental) {
             auto t0 = clock_type::now();
             std::clock_t c0 = std::clock();
@@ -149,10 +185,13 @@ int main(int argc, char** argv) {
             double secs = seconds_since(t0);
             double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
             if (!s) throw std::runtime_error(s.err().text("en"));
-            return nlohmann::json{{"seconds", secs}, {"cpu_seconds", cpu}, {"incremental", s->incremental},
+            return nlohmann::json{{"seconds", secs},
+                                  {"cpu_seconds", cpu},
+                                  {"incremental", s->incremental},
                                   {"recomputed_projects", s->recomputed_projects},
                                   {"recomputed_indicators", s->recomputed_indicators},
-                                  {"projects", s->projects}, {"observations", s->observations}};
+                                  {"projects", s->projects},
+                                  {"observations", s->observations}};
         };
         std::cerr << "full consolidation...\n";
         doc["full"] = run(false);
@@ -176,7 +215,9 @@ int main(int argc, char** argv) {
                 full_s.push_back(full["seconds"].get<double>());
                 inc_c.push_back(inc["cpu_seconds"].get<double>());
                 full_c.push_back(full["cpu_seconds"].get<double>());
-                runs.push_back({{"rows_changed", rows}, {"incremental", inc}, {"full_baseline", full},
+                runs.push_back({{"rows_changed", rows},
+                                {"incremental", inc},
+                                {"full_baseline", full},
                                 {"identical_tables", same}});
             }
             auto median = [](std::vector<double> v) {
@@ -185,10 +226,10 @@ int main(int argc, char** argv) {
             };
             double mi = median(inc_s), mf = median(full_s);
             double ci = median(inc_c), cf = median(full_c);
-            doc[name] = {{"rounds", runs}, {"incremental_seconds", mi}, {"full_seconds", mf},
-                         {"speedup", mf / mi}, {"incremental_cpu_seconds", ci},
-                         {"full_cpu_seconds", cf}, {"speedup_cpu", cf / ci},
-                         {"statistic", "median"}};
+            doc[name] = {
+                {"rounds", runs},         {"incremental_seconds", mi},     {"full_seconds", mf},
+                {"speedup", mf / mi},     {"incremental_cpu_seconds", ci}, {"full_cpu_seconds", cf},
+                {"speedup_cpu", cf / ci}, {"statistic", "median"}};
         };
         // A day of syncing: 1 % of the projects changed, each with all its observations, its
         // beneficiaries and its first transaction (≈ 1 % of the rows).
@@ -196,15 +237,23 @@ int main(int argc, char** argv) {
             auto projects = select(db, "SELECT id, owner_gad FROM project WHERE deleted = 0");
             std::shuffle(projects.begin(), projects.end(), rng);
             projects.resize(projects.size() / 100);
-            std::int64_t rows = change(db, projects, "project", "beneficiaries = coalesce(beneficiaries, 0) + 1");
+            std::int64_t rows =
+                change(db, projects, "project", "beneficiaries = coalesce(beneficiaries, 0) + 1");
             std::string in;
             for (const auto& [id, owner] : projects) in += (in.empty() ? "'" : ",'") + id + "'";
-            rows += change(db, select(db, "SELECT o.id, o.owner_gad FROM observation o JOIN indicator i ON i.id = "
-                                          "o.indicator_id WHERE i.project_id IN (" + in + ")"),
-                           "observation", "value = value + 1");
-            rows += change(db, select(db, "SELECT min(id), owner_gad FROM project_transaction WHERE project_id IN (" +
-                                          in + ") GROUP BY project_id"),
-                           "project_transaction", "amount = amount + 100");
+            rows += change(
+                db,
+                select(db,
+                       "SELECT o.id, o.owner_gad FROM observation o JOIN indicator i ON i.id = "
+                       "o.indicator_id WHERE i.project_id IN (" +
+                           in + ")"),
+                "observation", "value = value + 1");
+            rows += change(
+                db,
+                select(db,
+                       "SELECT min(id), owner_gad FROM project_transaction WHERE project_id IN (" +
+                           in + ") GROUP BY project_id"),
+                "project_transaction", "amount = amount + 100");
             return rows;
         });
         // The worst case for the same volume: 1 % of the observations, anywhere.
@@ -214,7 +263,8 @@ int main(int argc, char** argv) {
             obs.resize(obs.size() / 100);
             return change(db, obs, "observation", "value = value + 1");
         });
-        doc["goal"] = {{"speedup_min", 20}, {"measured", "clustered_1pct.speedup"},
+        doc["goal"] = {{"speedup_min", 20},
+                       {"measured", "clustered_1pct.speedup"},
                        {"met", doc["clustered_1pct"]["speedup"].get<double>() >= 20}};
         doc["identical_tables"] = ok;
     }

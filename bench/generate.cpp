@@ -36,12 +36,17 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         if (i + 1 >= argc) usage("missing value after " + a);
         std::string v = argv[++i];
-        if (a == "--size") size = v;
-        else if (a == "--out") out = v;
-        else if (a == "--refdata") refdata = v;
-        else if (a == "--seed" || a == "--gads" || a == "--projects" || a == "--observations" || a == "--devices")
+        if (a == "--size")
+            size = v;
+        else if (a == "--out")
+            out = v;
+        else if (a == "--refdata")
+            refdata = v;
+        else if (a == "--seed" || a == "--gads" || a == "--projects" || a == "--observations" ||
+                 a == "--devices")
             over[a] = v;
-        else usage("unknown argument " + a);
+        else
+            usage("unknown argument " + a);
     }
     if (out.empty()) usage("--out DIR is required");
     if (fs::exists(out)) usage(out.string() + " exists already");
@@ -76,15 +81,23 @@ int main(int argc, char** argv) {
     auto n = gen.run();
     auto t2 = std::chrono::steady_clock::now();
     auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-    nlohmann::json doc = {
-        {"size", size}, {"seed", o.seed}, {"store", (out / "central.db").string()},
-        {"gads_with_data", n.gads}, {"devices", n.devices}, {"agreements", n.agreements},
-        {"projects", n.projects}, {"duplicate_records", n.duplicates},
-        {"cofinanced_projects", n.cofinanced}, {"multi_province_projects", n.multi_province},
-        {"provinces_with_projects", n.provinces}, {"indicators", n.indicators},
-        {"reporting_periods", n.periods}, {"observations", n.observations},
-        {"change_index_rows", n.rows}, {"create_seconds", secs(t0, t1)},
-        {"generate_seconds", secs(t1, t2)}};
+    nlohmann::json doc = {{"size", size},
+                          {"seed", o.seed},
+                          {"store", (out / "central.db").string()},
+                          {"gads_with_data", n.gads},
+                          {"devices", n.devices},
+                          {"agreements", n.agreements},
+                          {"projects", n.projects},
+                          {"duplicate_records", n.duplicates},
+                          {"cofinanced_projects", n.cofinanced},
+                          {"multi_province_projects", n.multi_province},
+                          {"provinces_with_projects", n.provinces},
+                          {"indicators", n.indicators},
+                          {"reporting_periods", n.periods},
+                          {"observations", n.observations},
+                          {"change_index_rows", n.rows},
+                          {"create_seconds", secs(t0, t1)},
+                          {"generate_seconds", secs(t1, t2)}};
     std::cout << doc.dump(2) << '\n';
     return 0;
 }

@@ -34,12 +34,12 @@ namespace minga::bench {
 /// What to generate. `size_preset()` fills it from small|medium|national.
 struct national_options {
     std::uint64_t seed = 1;
-    int gads = 120;                ///< GADs with data (provincial first, then all provinces)
-    int mancomunidades = 6;        ///< generated, 3–6 members each, all with data
-    int projects_per_gad = 3;      ///< on average (1 to 2× this, per GAD)
+    int gads = 120;                     ///< GADs with data (provincial first, then all provinces)
+    int mancomunidades = 6;             ///< generated, 3–6 members each, all with data
+    int projects_per_gad = 3;           ///< on average (1 to 2× this, per GAD)
     int observations_per_project = 10;  ///< exactly, spread over the project's indicators
-    int devices = 150;             ///< enrolled devices, spread over the GADs
-    double cofinanced_twice = 0.03;  ///< projects also recorded by another GAD (dedup case)
+    int devices = 150;                  ///< enrolled devices, spread over the GADs
+    double cofinanced_twice = 0.03;     ///< projects also recorded by another GAD (dedup case)
 };
 
 /// small (CI), medium, national (1,100 GADs, 2,000 devices, ≈ 1,000,000 observations).
@@ -81,22 +81,32 @@ struct indicator_def_row {
     std::string code, name, unit, aggregation;
 };
 
-constexpr std::array<const char*, 12> themes = {
-    "agua potable y saneamiento", "riego comunitario", "restauración de páramos",
-    "emprendimientos de mujeres", "gestión de residuos sólidos", "energía solar rural",
-    "seguridad alimentaria", "turismo comunitario", "educación intercultural",
-    "salud materno-infantil", "vialidad rural", "planificación territorial"};
+constexpr std::array<const char*, 12> themes = {"agua potable y saneamiento",
+                                                "riego comunitario",
+                                                "restauración de páramos",
+                                                "emprendimientos de mujeres",
+                                                "gestión de residuos sólidos",
+                                                "energía solar rural",
+                                                "seguridad alimentaria",
+                                                "turismo comunitario",
+                                                "educación intercultural",
+                                                "salud materno-infantil",
+                                                "vialidad rural",
+                                                "planificación territorial"};
 constexpr std::array<const char*, 6> verbs = {"Fortalecimiento de", "Mejoramiento de",
-                                              "Implementación de", "Apoyo a",
-                                              "Ampliación de", "Gestión sostenible de"};
+                                              "Implementación de",  "Apoyo a",
+                                              "Ampliación de",      "Gestión sostenible de"};
 constexpr std::array<const char*, 12> sectors = {"14030", "31220", "11330", "12220",
                                                  "15112", "43040", "31120", "41030",
                                                  "23210", "14050", "16020", "11420"};
-constexpr std::array<const char*, 8> notes = {
-    "Visita de campo con la directiva comunitaria", "Dato del registro de asistencia",
-    "Medición con GPS en el sitio", "Informe del técnico parroquial",
-    "Verificado en la minga del sábado", "Conteo en el vivero comunal",
-    "Reporte de la junta de agua", "Dato preliminar, por confirmar"};
+constexpr std::array<const char*, 8> notes = {"Visita de campo con la directiva comunitaria",
+                                              "Dato del registro de asistencia",
+                                              "Medición con GPS en el sitio",
+                                              "Informe del técnico parroquial",
+                                              "Verificado en la minga del sábado",
+                                              "Conteo en el vivero comunal",
+                                              "Reporte de la junta de agua",
+                                              "Dato preliminar, por confirmar"};
 
 }  // namespace detail
 
@@ -118,7 +128,8 @@ class national_generator {
         db.exec("COMMIT");
         n_.gads = static_cast<std::int64_t>(gads_.size());
         n_.provinces = db.scalar_int(
-            "SELECT count(DISTINCT substr(territory, 1, 2)) FROM project_location WHERE deleted = 0");
+            "SELECT count(DISTINCT substr(territory, 1, 2)) FROM project_location WHERE deleted = "
+            "0");
         return n_;
     }
 
@@ -127,7 +138,9 @@ class national_generator {
     int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
     bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
     template <class V>
-    const auto& pick(const V& v) { return v[static_cast<std::size_t>(uniform(0, int(v.size()) - 1))]; }
+    const auto& pick(const V& v) {
+        return v[static_cast<std::size_t>(uniform(0, int(v.size()) - 1))];
+    }
 
     /// A UUIDv7-shaped id from the seeded generator (time part from a synthetic clock).
     std::string uuid() {
@@ -135,7 +148,8 @@ class national_generator {
         std::uint64_t a = rng_(), b = rng_();
         char buf[48];
         std::snprintf(buf, sizeof buf, "%08llx-%04llx-7%03llx-%04llx-%012llx",
-                      static_cast<unsigned long long>(ms >> 16), static_cast<unsigned long long>(ms & 0xffff),
+                      static_cast<unsigned long long>(ms >> 16),
+                      static_cast<unsigned long long>(ms & 0xffff),
                       static_cast<unsigned long long>(a & 0xfff),
                       static_cast<unsigned long long>(0x8000 | ((a >> 12) & 0x3fff)),
                       static_cast<unsigned long long>(b & 0xffffffffffffULL));
@@ -145,7 +159,8 @@ class national_generator {
 
     // ---- writing ---------------------------------------------------------------------
     void index(const char* table, const std::string& id, const std::string& owner) {
-        auto& s = c_.conn().cached("INSERT INTO change_index(tbl, row_id, owner_gad) VALUES (?1, ?2, ?3)");
+        auto& s = c_.conn().cached(
+            "INSERT INTO change_index(tbl, row_id, owner_gad) VALUES (?1, ?2, ?3)");
         s.bind(1, table).bind(2, id).bind(3, owner);
         s.exec();
         s.reset();
@@ -154,7 +169,8 @@ class national_generator {
     /// INSERT of a GAD-owned row: `cols` after (id, owner_gad, hlc), with its index entry.
     void row(const char* table, const std::string& id, const std::string& owner,
              const std::string& cols, const std::vector<sql::value>& values) {
-        std::string sql = std::string("INSERT INTO ") + table + "(id, owner_gad, hlc, " + cols + ") VALUES (?1, ?2, ?3";
+        std::string sql = std::string("INSERT INTO ") + table + "(id, owner_gad, hlc, " + cols +
+                          ") VALUES (?1, ?2, ?3";
         for (std::size_t i = 0; i < values.size(); ++i) sql += ", ?" + std::to_string(i + 4);
         auto& s = c_.conn().cached(sql + ")");
         s.bind(1, id).bind(2, owner).bind(3, hlc());
@@ -170,18 +186,27 @@ class national_generator {
                                   std::pair{catalog_kind::indicators, "indicators.csv"}}) {
             std::istringstream in(detail::read_file(data_ / "samples" / file));
             auto r = c_.import_catalog(kind, in);
-            if (!r) throw std::runtime_error(std::string("catalog ") + file + ": " + r.err().text("en"));
+            if (!r)
+                throw std::runtime_error(std::string("catalog ") + file + ": " +
+                                         r.err().text("en"));
         }
         std::istringstream fx(
             "currency,valid_from,usd_per_unit,source\nEUR,2020-01-01,1.12,BCE\n"
             "EUR,2023-01-01,1.08,BCE\nJPY,2020-01-01,0.0091,BoJ\nJPY,2024-01-01,0.0067,BoJ\n");
-        if (auto r = import_fx_rates(c_.conn(), fx); !r) throw std::runtime_error("fx: " + r.err().text("en"));
+        if (auto r = import_fx_rates(c_.conn(), fx); !r)
+            throw std::runtime_error("fx: " + r.err().text("en"));
         auto& db = c_.conn();
-        auto o = db.prepare("SELECT id, coalesce(cinr_source, 'bilateral') FROM organisation WHERE deleted = 0 ORDER BY id");
+        auto o = db.prepare(
+            "SELECT id, coalesce(cinr_source, 'bilateral') FROM organisation WHERE deleted = 0 "
+            "ORDER BY id");
         while (o.step()) orgs_.push_back({o.get_text(0), o.get_text(1)});
-        auto d = db.prepare("SELECT code, name_es, unit, aggregation FROM indicator_def ORDER BY code");
-        while (d.step()) defs_.push_back({d.get_text(0), d.get_text(1), d.get_text(2), d.get_text(3)});
-        auto p = db.prepare("SELECT code FROM territorial_unit WHERE level = 3 AND status = 'vigente' ORDER BY code");
+        auto d =
+            db.prepare("SELECT code, name_es, unit, aggregation FROM indicator_def ORDER BY code");
+        while (d.step())
+            defs_.push_back({d.get_text(0), d.get_text(1), d.get_text(2), d.get_text(3)});
+        auto p = db.prepare(
+            "SELECT code FROM territorial_unit WHERE level = 3 AND status = 'vigente' ORDER BY "
+            "code");
         while (p.step()) parishes_.push_back(p.get_text(0));
     }
 
@@ -202,7 +227,8 @@ class national_generator {
             if (static_cast<int>(gads_.size()) >= o_.gads) break;
             gads_.push_back(std::move(g));
         }
-        if (static_cast<int>(gads_.size()) > o_.gads) gads_.resize(static_cast<std::size_t>(o_.gads));
+        if (static_cast<int>(gads_.size()) > o_.gads)
+            gads_.resize(static_cast<std::size_t>(o_.gads));
     }
 
     /// Mancomunidades of 3–6 GADs of one province (catalogue rows, as `catalog import
@@ -221,15 +247,20 @@ class national_generator {
                     (members.empty() || chance(0.5)))
                     members.push_back(g.code);
             if (members.size() < 2) members.push_back(seed.code);
-            auto ins = db.prepare("INSERT INTO gad(code, level, name, territory, rev) VALUES (?1, 'mancomunidad', ?2, NULL, 1)");
-            ins.bind(1, code).bind(2, "Mancomunidad de " + std::string(pick(detail::themes)) + " " + std::to_string(m + 1));
+            auto ins = db.prepare(
+                "INSERT INTO gad(code, level, name, territory, rev) VALUES (?1, 'mancomunidad', "
+                "?2, NULL, 1)");
+            ins.bind(1, code).bind(2, "Mancomunidad de " + std::string(pick(detail::themes)) + " " +
+                                          std::to_string(m + 1));
             ins.exec();
             index("gad", code, "");
             std::sort(members.begin(), members.end());
             members.erase(std::unique(members.begin(), members.end()), members.end());
             for (const auto& mem : members) {
                 auto id = uuid();
-                auto mi = db.prepare("INSERT INTO gad_membership(id, group_code, member, rev) VALUES (?1, ?2, ?3, 1)");
+                auto mi = db.prepare(
+                    "INSERT INTO gad_membership(id, group_code, member, rev) VALUES (?1, ?2, ?3, "
+                    "1)");
                 mi.bind(1, id).bind(2, code).bind(3, mem);
                 mi.exec();
                 index("gad_membership", id, "");
@@ -255,11 +286,19 @@ class national_generator {
             std::string scope = g.code;
             if (auto m = group_members_.find(g.code); m != group_members_.end())
                 for (const auto& mem : m->second) scope += "," + mem;
-            s.bind(1, id).bind(2, "Tablet " + std::to_string(d + 1)).bind(3, scope).bind(4, std::int64_t{now - 200 * 86'400'000LL}).bind(5, seen);
+            s.bind(1, id)
+                .bind(2, "Tablet " + std::to_string(d + 1))
+                .bind(3, scope)
+                .bind(4, std::int64_t{now - 200 * 86'400'000LL})
+                .bind(5, seen);
             s.exec();
             if (chance(0.05)) {
-                auto k = db.prepare("INSERT INTO device_clock(device_num, offset_ms, observed_ms) VALUES (?1, ?2, ?3)");
-                k.bind(1, db.last_insert_rowid()).bind(2, std::int64_t{(chance(0.5) ? 1 : -1) * uniform(600, 7200) * 1000LL}).bind(3, seen);
+                auto k = db.prepare(
+                    "INSERT INTO device_clock(device_num, offset_ms, observed_ms) VALUES (?1, ?2, "
+                    "?3)");
+                k.bind(1, db.last_insert_rowid())
+                    .bind(2, std::int64_t{(chance(0.5) ? 1 : -1) * uniform(600, 7200) * 1000LL})
+                    .bind(3, seen);
                 k.exec();
             }
             g.devices.push_back(id);
@@ -278,7 +317,8 @@ class national_generator {
         if (g.level == "parroquial_rural" || chance(0.4)) return g.territory;
         std::vector<const std::string*> inside;
         auto lo = std::lower_bound(parishes_.begin(), parishes_.end(), g.territory);
-        for (auto it = lo; it != parishes_.end() && it->compare(0, g.territory.size(), g.territory) == 0; ++it)
+        for (auto it = lo;
+             it != parishes_.end() && it->compare(0, g.territory.size(), g.territory) == 0; ++it)
             inside.push_back(&*it);
         return inside.empty() ? g.territory : *pick(inside);
     }
@@ -296,13 +336,17 @@ class national_generator {
         const auto& org = pick(orgs_);
         auto id = uuid();
         int year = uniform(2021, 2025);
-        std::string ref = "SIGECI-" + std::to_string(year) + "-" + std::to_string(10000 + n_.agreements);
-        const char* kind = org.source == "descentralizada" ? "hermanamiento" : "convenio_especifico";
+        std::string ref =
+            "SIGECI-" + std::to_string(year) + "-" + std::to_string(10000 + n_.agreements);
+        const char* kind =
+            org.source == "descentralizada" ? "hermanamiento" : "convenio_especifico";
         row("agreement", id, g.code,
-            "kind, reference, title, source, modality, geopolitical, signed_on, valid_from, valid_to, "
+            "kind, reference, title, source, modality, geopolitical, signed_on, valid_from, "
+            "valid_to, "
             "status, currency, cooperant_amount",
-            {std::string(kind), ref, "Convenio de cooperación para " + std::string(pick(detail::themes)),
-             org.source, std::string(org.source == "academia" ? "tecnica_capacitacion" : "fin_no_reembolsable"),
+            {std::string(kind), ref,
+             "Convenio de cooperación para " + std::string(pick(detail::themes)), org.source,
+             std::string(org.source == "academia" ? "tecnica_capacitacion" : "fin_no_reembolsable"),
              std::string(chance(0.85) ? "norte_sur" : "sur_sur"), std::to_string(year) + "-03-15",
              std::to_string(year) + "-04-01", std::to_string(year + 3) + "-03-31",
              std::string(year + 3 >= 2026 ? "vigente" : "finalizado"), std::string("USD"),
@@ -324,27 +368,33 @@ class national_generator {
         row("project", id, g.code,
             "agreement_id, title, modality, source, geopolitical, planned_start, planned_end, "
             "beneficiaries, activity_status",
-            {agreement, std::string(pick(detail::verbs)) + " " + pick(detail::themes) + " en " + g.code,
-             std::string(chance(0.8) ? "fin_no_reembolsable" : pick(std::array<const char*, 3>{
-                 "tecnica_asesoria", "tecnica_capacitacion", "mixta"})),
+            {agreement,
+             std::string(pick(detail::verbs)) + " " + pick(detail::themes) + " en " + g.code,
+             std::string(chance(0.8) ? "fin_no_reembolsable"
+                                     : pick(std::array<const char*, 3>{
+                                           "tecnica_asesoria", "tecnica_capacitacion", "mixta"})),
              chance(0.7) ? sql::value(org.source) : sql::value(),  // else the agreement's
-             chance(0.9) ? sql::value(std::string("norte_sur")) : sql::value(std::string("triangular")),
+             chance(0.9) ? sql::value(std::string("norte_sur"))
+                         : sql::value(std::string("triangular")),
              std::to_string(year) + "-01-15", std::to_string(year + 2) + "-12-31",
              beneficiaries ? sql::value(std::int64_t{uniform(20, 5000)}) : sql::value(),
              std::int64_t{2}});
         ++n_.projects;
         if (duplicate) ++n_.duplicates;
         // Funders: the agreement's cooperant, and a co-financier on 15 %.
-        row("project_participant", uuid(), g.code, "project_id, organisation_id, role", {id, org.id, std::int64_t{1}});
+        row("project_participant", uuid(), g.code, "project_id, organisation_id, role",
+            {id, org.id, std::int64_t{1}});
         if (chance(0.15)) {
             const auto& other = pick(orgs_);
             if (other.id != org.id) {
-                row("project_participant", uuid(), g.code, "project_id, organisation_id, role", {id, other.id, std::int64_t{1}});
+                row("project_participant", uuid(), g.code, "project_id, organisation_id, role",
+                    {id, other.id, std::int64_t{1}});
                 ++n_.cofinanced;
             }
         }
         for (int goal : {uniform(1, 17), chance(0.5) ? uniform(1, 17) : 0})
-            if (goal) row("project_sdg", uuid(), g.code, "project_id, goal", {id, std::int64_t{goal}});
+            if (goal)
+                row("project_sdg", uuid(), g.code, "project_id, goal", {id, std::int64_t{goal}});
         if (chance(0.6)) {
             row("project_sector", uuid(), g.code, "project_id, sector, percentage",
                 {id, std::string(detail::sectors[0 + uniform(0, 5)]), 60.0});
@@ -364,8 +414,10 @@ class national_generator {
             if (other.code != g.code) {
                 auto a = uuid();
                 row("agreement", a, other.code, "kind, reference, title, source, status",
-                    {std::string("convenio_especifico"), " " + ref.substr(0, 6) + " " + ref.substr(7) + " ",
-                     std::string("Convenio de cofinanciamiento"), org.source, std::string("vigente")});
+                    {std::string("convenio_especifico"),
+                     " " + ref.substr(0, 6) + " " + ref.substr(7) + " ",
+                     std::string("Convenio de cofinanciamiento"), org.source,
+                     std::string("vigente")});
                 ++n_.agreements;
                 add_project(other, a, ref, true);
             }
@@ -398,18 +450,23 @@ class national_generator {
     void add_money(const detail::gad_row& g, const std::string& id, int year) {
         std::string currency = chance(0.85) ? "USD" : chance(0.8) ? "EUR" : "JPY";
         // USD and EUR in cents; JPY has no minor unit (≈ 150 yen a dollar).
-        std::int64_t total = uniform(10, 800) * std::int64_t{1000} * (currency == "JPY" ? 150 : 100);
+        std::int64_t total =
+            uniform(10, 800) * std::int64_t{1000} * (currency == "JPY" ? 150 : 100);
         for (int b = 0; b < uniform(1, 3); ++b)
-            row("project_budget", uuid(), g.code, "project_id, period_start, period_end, status, amount, currency",
+            row("project_budget", uuid(), g.code,
+                "project_id, period_start, period_end, status, amount, currency",
                 {id, std::to_string(year + b) + "-01-01", std::to_string(year + b) + "-12-31",
                  std::int64_t{chance(0.6) ? 2 : 1}, total / 3, currency});
         if (chance(0.7))
-            row("project_transaction", uuid(), g.code, "project_id, type, tx_date, amount, currency",
+            row("project_transaction", uuid(), g.code,
+                "project_id, type, tx_date, amount, currency",
                 {id, std::int64_t{2}, std::to_string(year) + "-02-01", total, currency});
         for (int d = 0; d < uniform(0, 3); ++d)
-            row("project_transaction", uuid(), g.code, "project_id, type, tx_date, amount, currency",
-                {id, std::int64_t{3}, std::to_string(year + d) + "-0" + std::to_string(uniform(3, 9)) + "-10",
-                 total / 5, currency});
+            row("project_transaction", uuid(), g.code,
+                "project_id, type, tx_date, amount, currency",
+                {id, std::int64_t{3},
+                 std::to_string(year + d) + "-0" + std::to_string(uniform(3, 9)) + "-10", total / 5,
+                 currency});
     }
 
     void add_indicators(const detail::gad_row& g, const std::string& id,
@@ -421,7 +478,8 @@ class national_generator {
             bool library = chance(0.75);
             const auto& def = pick(defs_);
             row("indicator", ind, g.code,
-                "project_id, indicator_code, title, unit, aggregation, baseline_value, target_value",
+                "project_id, indicator_code, title, unit, aggregation, baseline_value, "
+                "target_value",
                 {id, library ? sql::value(def.code) : sql::value(),
                  library ? def.name : std::string("Familias atendidas por el proyecto"),
                  library ? def.unit : std::string("familias"),
@@ -445,12 +503,15 @@ class national_generator {
             int s = uniform(0, 3);
             int y = year + s / 2;
             char date[40];
-            std::snprintf(date, sizeof date, "%04d-%02d-%02d", y, (s % 2 ? 7 : 1) + uniform(0, 5), uniform(1, 28));
+            std::snprintf(date, sizeof date, "%04d-%02d-%02d", y, (s % 2 ? 7 : 1) + uniform(0, 5),
+                          uniform(1, 28));
             row("observation", uuid(), g.code,
                 "indicator_id, period_id, observed_on, value, territory, device_id, note",
-                {ind, periods[static_cast<std::size_t>(s)], std::string(date), double(uniform(1, 400)) / 4.0,
+                {ind, periods[static_cast<std::size_t>(s)], std::string(date),
+                 double(uniform(1, 400)) / 4.0,
                  territories.empty() || chance(0.1) ? sql::value() : sql::value(pick(territories)),
-                 device, chance(0.3) ? sql::value(std::string(pick(detail::notes))) : sql::value()});
+                 device,
+                 chance(0.3) ? sql::value(std::string(pick(detail::notes))) : sql::value()});
             ++n_.observations;
         }
     }

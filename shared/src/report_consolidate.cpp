@@ -127,7 +127,9 @@ void write_projects(sql::db& db, const std::vector<project_row>& rows) {
     for (const auto& r : rows) {
         p.bind(1, r.id).bind(2, r.owner);
         if (r.place)
-            p.bind(3, province_of(*r.place)).bind(4, canton_of(*r.place)).bind(5, parish_of(*r.place));
+            p.bind(3, province_of(*r.place))
+                .bind(4, canton_of(*r.place))
+                .bind(5, parish_of(*r.place));
         p.bind(6, r.source).bind(7, r.modality).bind(8, r.geopolitical).bind(9, r.year);
         p.bind(10, r.basis).bind(11, r.committed).bind(12, r.disbursed).bind(13, r.beneficiaries);
         p.bind(14, r.unconverted).bind(15, int(r.no_amount)).bind(16, int(r.rescaled));
@@ -197,7 +199,8 @@ void write_rest(sql::db& db, const computed& c) {
         d.reset();
     }
     db.exec("DELETE FROM rpt_fx_used");
-    auto f = db.prepare("INSERT INTO rpt_fx_used(currency, valid_from, usd_per_unit) VALUES (?1,?2,?3)");
+    auto f =
+        db.prepare("INSERT INTO rpt_fx_used(currency, valid_from, usd_per_unit) VALUES (?1,?2,?3)");
     for (const auto& [currency, list] : c.rates)
         for (const auto& [from, rate] : list) {
             f.bind(1, currency).bind(2, from).bind(3, rate);
@@ -242,7 +245,10 @@ consolidation_summary write_meta(sql::db& db, std::int64_t now_ms, std::int64_t 
         "disbursed_usd_cents, beneficiaries, unconverted_projects, unconverted_currencies, "
         "no_amount_projects, no_territory_projects, rescaled_share_projects, duplicate_projects, "
         "indicators, observations) VALUES (1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
-    ins.bind(1, s.as_of_ms).bind(2, s.source_seq).bind(3, s.projects).bind(4, s.committed_usd_cents);
+    ins.bind(1, s.as_of_ms)
+        .bind(2, s.source_seq)
+        .bind(3, s.projects)
+        .bind(4, s.committed_usd_cents);
     ins.bind(5, s.disbursed_usd_cents).bind(6, s.beneficiaries).bind(7, s.unconverted_projects);
     ins.bind(8, join_list(s.unconverted_currencies)).bind(9, s.no_amount_projects);
     ins.bind(10, s.no_territory_projects).bind(11, s.rescaled_share_projects);
@@ -272,9 +278,10 @@ result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_
         if (prev.step()) now_prev = prev.get_int(0);
     }
     if (now_prev != c.previous_seq) {
-        return make_error(errc::busy, "",
-                          "otra consolidación terminó mientras esta calculaba; vuelva a ejecutarla",
-                          "another consolidation finished while this one was computing; run it again");
+        return make_error(
+            errc::busy, "",
+            "otra consolidación terminó mientras esta calculaba; vuelva a ejecutarla",
+            "another consolidation finished while this one was computing; run it again");
     }
     delete_scope(db, c);
     write_projects(db, c.projects);

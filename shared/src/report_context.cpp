@@ -121,7 +121,8 @@ dedup_result load_heads_and_dedup(sql::db& db) {
     dedup_result out;
     // Two scans and a hash join: much cheaper than a lookup of the agreement per project.
     std::unordered_map<std::string, std::string> keys;  // live agreement -> normalised reference
-    auto a = db.prepare("SELECT id, reference FROM agreement WHERE deleted = 0 AND reference IS NOT NULL");
+    auto a = db.prepare(
+        "SELECT id, reference FROM agreement WHERE deleted = 0 AND reference IS NOT NULL");
     while (a.step()) {
         auto k = normalise_reference(a.get_text(1));
         if (!k.empty()) keys.emplace(a.get_text(0), std::move(k));

@@ -53,8 +53,8 @@ class fx_table {
 /// Where each GAD is: its own territory, or for a mancomunidad/consorcio its members'.
 struct gad_places {
     std::unordered_map<std::string, std::string> territory;
-    std::unordered_map<std::string, std::vector<std::string>> members;      // group -> territories
-    std::unordered_map<std::string, std::vector<std::string>> member_codes; // group -> member GADs
+    std::unordered_map<std::string, std::vector<std::string>> members;       // group -> territories
+    std::unordered_map<std::string, std::vector<std::string>> member_codes;  // group -> member GADs
     explicit gad_places(sql::db& db);
     /// The owner's place for rpt_project: its territory, or the longest INEC prefix all its
     /// members share.
@@ -140,9 +140,9 @@ struct touched {
                                    const dedup_result& dedup, const gad_places& places);
 
 // Text helpers of report_format.cpp, shared by the other reports' formats.
-[[nodiscard]] std::string iso_text(std::int64_t ms);           ///< "2026-05-28T20:26:40Z"
-void json_string(std::string& out, std::string_view s);        ///< a JSON string, escaped
-void csv_field(std::string& out, std::string_view s);          ///< an RFC 4180 field
+[[nodiscard]] std::string iso_text(std::int64_t ms);     ///< "2026-05-28T20:26:40Z"
+void json_string(std::string& out, std::string_view s);  ///< a JSON string, escaped
+void csv_field(std::string& out, std::string_view s);    ///< an RFC 4180 field
 /// A number with up to 6 decimals, no trailing zeros ("12.5", "3", "0.000001").
 [[nodiscard]] std::string decimal_text(double v);
 

@@ -71,8 +71,8 @@ result<fx_import_summary> import_fx_rates(sql::db& central_db, std::istream& in)
         }
         old.bind(1, rate.currency).bind(2, rate.valid_from);
         bool existed = old.step();
-        bool same = existed && old.get_double(0) == rate.usd_per_unit &&
-                    old.get_text(1) == rate.source;
+        bool same =
+            existed && old.get_double(0) == rate.usd_per_unit && old.get_text(1) == rate.source;
         old.reset();
         if (auto ok = put_fx_rate(tx, rate); !ok) {
             auto e = std::move(ok).err();

@@ -21,33 +21,43 @@ source_spec spec_for(report_by by, bool en) {
         return source_spec{std::string("t.") + col, "u.name",
                            " FROM rpt_indicator_territory t JOIN rpt_indicator i ON "
                            "i.indicator_id = t.indicator_id LEFT JOIN territorial_unit u ON "
-                           "u.code = t." + std::string(col) + " ",
+                           "u.code = t." +
+                               std::string(col) + " ",
                            true};
     };
     auto codelist = [&](const char* col, const char* list) {
-        return source_spec{std::string("p.") + col, cl,
-                           base + "LEFT JOIN codelist c ON c.list = '" + list + "' AND c.code = p." +
-                               col + " "};
+        return source_spec{
+            std::string("p.") + col, cl,
+            base + "LEFT JOIN codelist c ON c.list = '" + list + "' AND c.code = p." + col + " "};
     };
     switch (by) {
-        case report_by::province: return territorial("province");
-        case report_by::canton: return territorial("canton");
-        case report_by::parish: return territorial("parish");
+        case report_by::province:
+            return territorial("province");
+        case report_by::canton:
+            return territorial("canton");
+        case report_by::parish:
+            return territorial("parish");
         case report_by::ods:
             return {"CAST(s.goal AS TEXT)", en ? "g.name_en" : "g.name_es",
-                    base + "LEFT JOIN rpt_project_sdg s ON s.project_id = i.project_id "
-                           "LEFT JOIN sdg g ON g.goal = s.goal "};
-        case report_by::source: return codelist("source", "cinr.fuente");
-        case report_by::modality: return codelist("modality", "cinr.modalidad");
-        case report_by::geopolitical: return codelist("geopolitical", "cinr.geopolitica");
+                    base +
+                        "LEFT JOIN rpt_project_sdg s ON s.project_id = i.project_id "
+                        "LEFT JOIN sdg g ON g.goal = s.goal "};
+        case report_by::source:
+            return codelist("source", "cinr.fuente");
+        case report_by::modality:
+            return codelist("modality", "cinr.modalidad");
+        case report_by::geopolitical:
+            return codelist("geopolitical", "cinr.geopolitica");
         case report_by::cooperant:
             return {"k.organisation_id", "k.name",
                     base + "LEFT JOIN rpt_project_cooperant k ON k.project_id = i.project_id "};
-        case report_by::year: return {"CAST(p.year AS TEXT)", "CAST(p.year AS TEXT)", base};
+        case report_by::year:
+            return {"CAST(p.year AS TEXT)", "CAST(p.year AS TEXT)", base};
         case report_by::sector:
             return {"x.sector", en ? "dc.name_en" : "coalesce(dc.name_es, dc.name_en)",
-                    base + "LEFT JOIN rpt_project_sector x ON x.project_id = i.project_id "
-                           "LEFT JOIN dac_sector dc ON dc.code = x.sector "};
+                    base +
+                        "LEFT JOIN rpt_project_sector x ON x.project_id = i.project_id "
+                        "LEFT JOIN dac_sector dc ON dc.code = x.sector "};
     }
     throw std::logic_error("indicator_report: unknown report_by");
 }
@@ -66,10 +76,11 @@ result<indicator_table> indicator_report(sql::db& central_db, report_by by, std:
     auto sp = spec_for(by, en);
     const std::string rule = "coalesce(d.aggregation, max(i.aggregation))";
     const std::string v = sp.territorial ? "t" : "i";
-    std::string target =
-        sp.territorial ? "NULL"
-                       : "CASE " + rule + " WHEN 'max' THEN max(i.target_value) WHEN 'mean' THEN "
-                                          "avg(i.target_value) ELSE sum(i.target_value) END";
+    std::string target = sp.territorial
+                             ? "NULL"
+                             : "CASE " + rule +
+                                   " WHEN 'max' THEN max(i.target_value) WHEN 'mean' THEN "
+                                   "avg(i.target_value) ELSE sum(i.target_value) END";
     std::string sql = "SELECT " + sp.key + ", " + sp.name + ", i.indicator_code, " +
                       "coalesce(d.name_es, i.indicator_code), coalesce(d.unit, max(i.unit)), " +
                       rule + ", count(DISTINCT i.project_id), count(DISTINCT i.indicator_id), " +
@@ -78,8 +89,8 @@ result<indicator_table> indicator_report(sql::db& central_db, report_by by, std:
                       ".sum_value) / nullif(sum(" + v + ".observations), 0) ELSE sum(" + v +
                       ".value) END, " + target + sp.from +
                       "LEFT JOIN indicator_def d ON d.code = i.indicator_code "
-                      "WHERE i.indicator_code IS NOT NULL GROUP BY " + sp.key +
-                      ", i.indicator_code ORDER BY " + sp.key + " IS NULL, " + sp.key +
+                      "WHERE i.indicator_code IS NOT NULL GROUP BY " +
+                      sp.key + ", i.indicator_code ORDER BY " + sp.key + " IS NULL, " + sp.key +
                       ", i.indicator_code";
     auto s = central_db.prepare(sql);
     while (s.step()) {
@@ -104,10 +115,11 @@ namespace {
 
 std::vector<std::string_view> columns(bool en) {
     if (en)
-        return {"key", "name", "indicator", "indicator_name", "unit", "rule", "projects",
-                "indicators", "observations", "value", "target"};
-    return {"clave", "nombre", "indicador", "indicador_nombre", "unidad", "regla", "proyectos",
-            "indicadores", "observaciones", "valor", "meta"};
+        return {"key",      "name",       "indicator",    "indicator_name", "unit",  "rule",
+                "projects", "indicators", "observations", "value",          "target"};
+    return {"clave",         "nombre", "indicador", "indicador_nombre",
+            "unidad",        "regla",  "proyectos", "indicadores",
+            "observaciones", "valor",  "meta"};
 }
 
 /// The cells of a row as (text, is_number); nullopt cells are empty / null.

@@ -53,7 +53,8 @@ std::vector<indicator_row> compute_indicators(sql::db& db, const gad_places& pla
     auto s = db.prepare(
         "SELECT i.id, i.project_id, i.indicator_code, i.unit, i.aggregation, i.baseline_value, "
         "i.target_value FROM indicator i JOIN project p ON p.id = i.project_id AND p.deleted = 0 "
-        "WHERE i.deleted = 0" + where);
+        "WHERE i.deleted = 0" +
+        where);
     while (s.step()) {
         indicator_row r;
         r.project_id = s.get_text(1);

@@ -59,7 +59,8 @@ acc_map load_projects(sql::db& db, const id_set* only, const id_set& duplicates)
         "coalesce(p.geopolitical, a.geopolitical), coalesce(p.planned_start, p.actual_start), "
         "p.beneficiaries FROM project p "
         "LEFT JOIN agreement a ON a.id = p.agreement_id AND a.deleted = 0 "
-        "WHERE p.deleted = 0" + restrict(only, "p.id"));
+        "WHERE p.deleted = 0" +
+        restrict(only, "p.id"));
     while (s.step()) {
         project_acc p;
         p.id = s.get_text(0);
@@ -78,7 +79,8 @@ acc_map load_projects(sql::db& db, const id_set* only, const id_set& duplicates)
 void load_children(sql::db& db, const fx_table& fx, const id_set* only, acc_map& ps) {
     auto t = db.prepare(
         "SELECT project_id, type, amount, currency, tx_date FROM project_transaction "
-        "WHERE deleted = 0 AND type IN (2, 3)" + restrict(only, "project_id"));
+        "WHERE deleted = 0 AND type IN (2, 3)" +
+        restrict(only, "project_id"));
     while (t.step()) {
         auto it = ps.find(t.get_text(0));
         if (it == ps.end()) continue;  // a child of a deleted or duplicate project
@@ -89,7 +91,8 @@ void load_children(sql::db& db, const fx_table& fx, const id_set* only, acc_map&
     }
     auto b = db.prepare(
         "SELECT project_id, status, amount, currency, period_start FROM project_budget "
-        "WHERE deleted = 0" + restrict(only, "project_id"));
+        "WHERE deleted = 0" +
+        restrict(only, "project_id"));
     while (b.step()) {
         auto it = ps.find(b.get_text(0));
         if (it == ps.end()) continue;
@@ -101,16 +104,17 @@ void load_children(sql::db& db, const fx_table& fx, const id_set* only, acc_map&
         if (b.get_int(1) == 2) p.committed_budgets.add(cents, currency);
         if (!p.first_budget || start < *p.first_budget) p.first_budget = start;
     }
-    auto l = db.prepare(
-        "SELECT project_id, territory, share FROM project_location WHERE deleted = 0" +
-        restrict(only, "project_id") + " ORDER BY project_id, territory, id");
+    auto l =
+        db.prepare("SELECT project_id, territory, share FROM project_location WHERE deleted = 0" +
+                   restrict(only, "project_id") + " ORDER BY project_id, territory, id");
     while (l.step()) {
         auto it = ps.find(l.get_text(0));
         if (it == ps.end()) continue;
         it->second.locations.push_back({l.get_text(1), l.get_opt_double(2)});
     }
-    auto sec = db.prepare("SELECT project_id, sector, percentage FROM project_sector WHERE deleted = 0" +
-                          restrict(only, "project_id"));
+    auto sec =
+        db.prepare("SELECT project_id, sector, percentage FROM project_sector WHERE deleted = 0" +
+                   restrict(only, "project_id"));
     while (sec.step()) {
         auto it = ps.find(sec.get_text(0));
         if (it != ps.end()) it->second.sectors[sec.get_text(1)] += sec.get_double(2);
@@ -125,7 +129,8 @@ void load_children(sql::db& db, const fx_table& fx, const id_set* only, acc_map&
         "SELECT x.project_id, x.organisation_id, coalesce(o.name, x.organisation_id), "
         "o.cinr_source FROM project_participant x "
         "LEFT JOIN organisation o ON o.id = x.organisation_id "
-        "WHERE x.deleted = 0 AND x.role = 1" + restrict(only, "x.project_id"));
+        "WHERE x.deleted = 0 AND x.role = 1" +
+        restrict(only, "x.project_id"));
     while (c.step()) {
         auto it = ps.find(c.get_text(0));
         if (it == ps.end()) continue;

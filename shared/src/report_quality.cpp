@@ -17,7 +17,9 @@ namespace {
 constexpr std::array<std::string_view, 4> kinds = {"sin_observacion", "ong_no_activa",
                                                    "gad_sin_sincronizar", "reloj_desfasado"};
 
-std::string day_of(std::int64_t ms) { return rpt::iso_text(ms).substr(0, 10); }
+std::string day_of(std::int64_t ms) {
+    return rpt::iso_text(ms).substr(0, 10);
+}
 
 /// Projects whose every indicator with a reporting period ended by `today` has no live
 /// observation in its last ended period (by period_id or by date inside the period).
@@ -25,7 +27,8 @@ void no_observation(sql::db& db, const std::string& today, bool en, std::vector<
     auto s = db.prepare(
         "WITH last_period AS ("
         "  SELECT r.indicator_id, r.id, r.period_start, r.period_end, "
-        "    row_number() OVER (PARTITION BY r.indicator_id ORDER BY r.period_end DESC, r.id DESC) n "
+        "    row_number() OVER (PARTITION BY r.indicator_id ORDER BY r.period_end DESC, r.id DESC) "
+        "n "
         "  FROM reporting_period r JOIN indicator i ON i.id = r.indicator_id AND i.deleted = 0 "
         "  WHERE r.deleted = 0 AND r.period_end <= ?1), "
         "per_indicator AS ("
@@ -40,8 +43,9 @@ void no_observation(sql::db& db, const std::string& today, bool en, std::vector<
     while (s.step()) {
         auto period = s.get_text(3) + "/" + s.get_text(4);
         out.push_back({"sin_observacion", s.get_text(0), s.get_text(1), s.get_text(2),
-                       (en ? "no observation in the last reporting period " :
-                             "sin observaciones en el último período de reporte ") + period,
+                       (en ? "no observation in the last reporting period "
+                           : "sin observaciones en el último período de reporte ") +
+                           period,
                        s.get_text(4)});
     }
 }
@@ -62,13 +66,16 @@ void inactive_ngo(sql::db& db, const std::string& today, bool en, std::vector<qu
     while (s.step()) {
         std::string detail;
         if (s.get_int(6))
-            detail = en ? "the cooperant is not in the directory" : "la cooperante no está en el directorio";
+            detail = en ? "the cooperant is not in the directory"
+                        : "la cooperante no está en el directorio";
         else if (s.get_text(4) != "activa")
-            detail = fmt::format(fmt::runtime(en ? "{}: status {}" : "{}: estado {}"), s.get_text(3), s.get_text(4));
+            detail = fmt::format(fmt::runtime(en ? "{}: status {}" : "{}: estado {}"),
+                                 s.get_text(3), s.get_text(4));
         else
-            detail = fmt::format(fmt::runtime(en ? "{}: operating agreement expired on {}"
-                                    : "{}: convenio básico de funcionamiento vencido el {}"),
-                                 s.get_text(3), s.get_text(5));
+            detail = fmt::format(
+                fmt::runtime(en ? "{}: operating agreement expired on {}"
+                                : "{}: convenio básico de funcionamiento vencido el {}"),
+                s.get_text(3), s.get_text(5));
         out.push_back({"ong_no_activa", s.get_text(0), s.get_text(1), s.get_text(2), detail,
                        s.get_opt_text(5).value_or("")});
     }
@@ -77,7 +84,8 @@ void inactive_ngo(sql::db& db, const std::string& today, bool en, std::vector<qu
 /// GADs with at least one enrolled device and no sync from any within `days`.
 void not_synced(sql::db& db, const quality_options& o, bool en, std::vector<quality_row>& out) {
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> last;  // gad -> devices, last ms
-    auto s = db.prepare("SELECT gads, coalesce(last_seen_ms, 0) FROM device WHERE status = 'activo'");
+    auto s =
+        db.prepare("SELECT gads, coalesce(last_seen_ms, 0) FROM device WHERE status = 'activo'");
     while (s.step()) {
         std::string gads = s.get_text(0);
         for (std::size_t start = 0; start < gads.size();) {
@@ -101,10 +109,12 @@ void not_synced(sql::db& db, const quality_options& o, bool en, std::vector<qual
                 ? fmt::format(fmt::runtime(en ? "{} device(s), never synced"
                                               : "{} dispositivo(s), nunca sincronizado"),
                               e.first)
-                : fmt::format(fmt::runtime(en ? "{} device(s), last sync {} days ago"
-                                 : "{} dispositivo(s), última sincronización hace {} días"),
-                              e.first, (o.now_ms - e.second) / 86'400'000);
-        out.push_back({"gad_sin_sincronizar", gad, gad, n, detail, e.second ? day_of(e.second) : ""});
+                : fmt::format(
+                      fmt::runtime(en ? "{} device(s), last sync {} days ago"
+                                      : "{} dispositivo(s), última sincronización hace {} días"),
+                      e.first, (o.now_ms - e.second) / 86'400'000);
+        out.push_back(
+            {"gad_sin_sincronizar", gad, gad, n, detail, e.second ? day_of(e.second) : ""});
     }
 }
 
@@ -116,10 +126,10 @@ void clock_skew(sql::db& db, const quality_options& o, bool en, std::vector<qual
     s.bind(1, o.max_skew_ms);
     while (s.step()) {
         auto off = s.get_int(3);
-        std::string detail = fmt::format(fmt::runtime(en ? "clock {} by {} s" : "reloj {} {} s"),
-                                         off > 0 ? (en ? "ahead" : "adelantado")
-                                                 : (en ? "behind" : "atrasado"),
-                                         std::llabs(off) / 1000);
+        std::string detail =
+            fmt::format(fmt::runtime(en ? "clock {} by {} s" : "reloj {} {} s"),
+                        off > 0 ? (en ? "ahead" : "adelantado") : (en ? "behind" : "atrasado"),
+                        std::llabs(off) / 1000);
         out.push_back({"reloj_desfasado", s.get_text(0), s.get_text(1), s.get_text(2), detail,
                        day_of(s.get_int(4))});
     }
@@ -137,7 +147,8 @@ result<quality_report> quality(sql::db& central_db, const quality_options& opts,
         return make_error(errc::bad_input, "--max-skew", "el desfase máximo no puede ser negativo",
                           "the maximum skew cannot be negative");
     }
-    if (central_db.scalar_int("SELECT count(*) FROM sqlite_master WHERE name = 'device_clock'") == 0) {
+    if (central_db.scalar_int("SELECT count(*) FROM sqlite_master WHERE name = 'device_clock'") ==
+        0) {
         return make_error(errc::not_found, "--data", "esta base no es un almacén central",
                           "this database is not a central store");
     }
@@ -180,7 +191,8 @@ std::string to_json(const quality_report& q) {
                                [&](const quality_row& r) { return r.kind == kinds[i]; });
         out += (i ? ",\"" : "\"") + std::string(kinds[i]) + "\":" + std::to_string(n);
     }
-    const std::array<std::string_view, 6> cols_es = {"tipo", "gad", "id", "nombre", "detalle", "fecha"};
+    const std::array<std::string_view, 6> cols_es = {"tipo",   "gad",     "id",
+                                                     "nombre", "detalle", "fecha"};
     const std::array<std::string_view, 6> cols_en = {"kind", "gad", "id", "name", "detail", "date"};
     const auto& cols = en ? cols_en : cols_es;
     out += "},\"columns\":[";
@@ -192,7 +204,8 @@ std::string to_json(const quality_report& q) {
     for (std::size_t k = 0; k < q.rows.size(); ++k) {
         const auto& r = q.rows[k];
         out += k ? ",{" : "{";
-        const std::array<const std::string*, 6> v = {&r.kind, &r.gad, &r.subject, &r.name, &r.detail, &r.date};
+        const std::array<const std::string*, 6> v = {&r.kind, &r.gad,    &r.subject,
+                                                     &r.name, &r.detail, &r.date};
         for (std::size_t i = 0; i < cols.size(); ++i) {
             if (i) out += ',';
             rpt::json_string(out, cols[i]);
@@ -208,8 +221,8 @@ std::string to_text(const quality_report& q) {
     bool en = q.lang == "en";
     const std::array<std::string_view, 4> titles_es = {
         "Proyectos sin observaciones en el último período de reporte",
-        "Convenios con una ONG extranjera no activa en el directorio",
-        "GAD sin sincronizar", "Dispositivos con el reloj desfasado"};
+        "Convenios con una ONG extranjera no activa en el directorio", "GAD sin sincronizar",
+        "Dispositivos con el reloj desfasado"};
     const std::array<std::string_view, 4> titles_en = {
         "Projects with no observation in the last reporting period",
         "Agreements with a foreign NGO not active in the directory", "GADs not synced",
@@ -219,8 +232,11 @@ std::string to_text(const quality_report& q) {
         std::vector<const quality_row*> rows;
         for (const auto& r : q.rows)
             if (r.kind == kinds[i]) rows.push_back(&r);
-        out += fmt::format("{} ({}){}\n", en ? titles_en[i] : titles_es[i], rows.size(),
-                           i == 2 ? fmt::format(fmt::runtime(en ? ", more than {} days" : ", más de {} días"), q.opts.days) : "");
+        out += fmt::format(
+            "{} ({}){}\n", en ? titles_en[i] : titles_es[i], rows.size(),
+            i == 2 ? fmt::format(fmt::runtime(en ? ", more than {} days" : ", más de {} días"),
+                                 q.opts.days)
+                   : "");
         for (const auto* r : rows)
             out += fmt::format("  {}  {}  {}  {}\n", r->gad, r->subject, r->name, r->detail);
     }

@@ -10,9 +10,9 @@ namespace minga::rpt {
 namespace {
 
 /// The project's own child tables: a changed row touches its project.
-constexpr std::array<const char*, 6> project_children = {
-    "project_transaction", "project_budget",      "project_location",
-    "project_sdg",         "project_participant", "project_sector"};
+constexpr std::array<const char*, 6> project_children = {"project_transaction", "project_budget",
+                                                         "project_location",    "project_sdg",
+                                                         "project_participant", "project_sector"};
 
 void collect(sql::db& db, const std::string& sql, std::int64_t since, id_set& into) {
     auto s = db.prepare(sql);
@@ -50,8 +50,8 @@ std::unordered_map<std::string, std::string> previous_duplicates(sql::db& db) {
 
 }  // namespace
 
-touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx,
-                     const dedup_result& dedup, const gad_places& places) {
+touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx, const dedup_result& dedup,
+                     const gad_places& places) {
     touched t;
     auto& ps = t.projects;
     collect(db, changed("project"), since, ps);
@@ -77,10 +77,11 @@ touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx,
     // A GAD's territory or a mancomunidad's members place the projects it owns.
     id_set gads;
     collect(db, changed("gad"), since, gads);
-    collect(db,
-            "SELECT m.group_code FROM change_index c CROSS JOIN gad_membership m ON m.id = c.row_id "
-            "WHERE c.seq > ?1 AND +c.tbl = 'gad_membership'",
-            since, gads);
+    collect(
+        db,
+        "SELECT m.group_code FROM change_index c CROSS JOIN gad_membership m ON m.id = c.row_id "
+        "WHERE c.seq > ?1 AND +c.tbl = 'gad_membership'",
+        since, gads);
     for (const auto& [group, members] : places.member_codes)
         for (const auto& m : members)
             if (gads.count(m)) gads.insert(group);

@@ -49,7 +49,8 @@ inline bench::national_options small_shape(int gads = 250, std::uint64_t seed = 
 inline std::string dump_rpt(sql::db& db) {
     std::string out;
     std::vector<std::string> tables;
-    auto t = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'rpt_*' ORDER BY name");
+    auto t = db.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'rpt_*' ORDER BY name");
     while (t.step()) tables.push_back(t.get_text(0));
     for (const auto& name : tables) {
         auto s = db.prepare("SELECT * FROM " + name);
@@ -102,7 +103,8 @@ inline void bump(sql::db& db, const std::string& table, const std::string& id) {
 }
 
 /// Ids of `table` rows matching `where`, in id order.
-inline std::vector<std::string> ids_of(sql::db& db, const std::string& table, const std::string& where = "1") {
+inline std::vector<std::string> ids_of(sql::db& db, const std::string& table,
+                                       const std::string& where = "1") {
     std::vector<std::string> out;
     auto s = db.prepare("SELECT id FROM " + table + " WHERE " + where + " ORDER BY id");
     while (s.step()) out.push_back(s.get_text(0));

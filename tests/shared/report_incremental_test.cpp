@@ -24,14 +24,20 @@ class changer {
     void round(int r) {
         db_.exec("BEGIN IMMEDIATE");
         auto obs = ids_of(db_, "observation", "deleted = 0");
-        for (int k = 0; k < 15; ++k) set("observation", pick(obs), "value = value + " + std::to_string(k) + ".25");
+        for (int k = 0; k < 15; ++k)
+            set("observation", pick(obs), "value = value + " + std::to_string(k) + ".25");
         for (int k = 0; k < 5; ++k) set("observation", pick(obs), "deleted = 1");
         for (int k = 0; k < 10; ++k) {
             auto id = "obs-" + std::to_string(r) + "-" + std::to_string(k);
-            exec("INSERT INTO observation(id, owner_gad, indicator_id, period_id, observed_on, value, "
-                 "territory, device_id, hlc) SELECT '" + id + "', owner_gad, indicator_id, period_id, "
-                 "'2026-0" + std::to_string(1 + k % 9) + "-15', " + std::to_string(k * 3 + r) +
-                 ".5, territory, device_id, hlc FROM observation WHERE id = '" + pick(obs) + "'");
+            exec(
+                "INSERT INTO observation(id, owner_gad, indicator_id, period_id, observed_on, "
+                "value, "
+                "territory, device_id, hlc) SELECT '" +
+                id +
+                "', owner_gad, indicator_id, period_id, "
+                "'2026-0" +
+                std::to_string(1 + k % 9) + "-15', " + std::to_string(k * 3 + r) +
+                ".5, territory, device_id, hlc FROM observation WHERE id = '" + pick(obs) + "'");
             bump(db_, "observation", id);
         }
         auto tx = ids_of(db_, "project_transaction", "deleted = 0");
@@ -43,32 +49,44 @@ class changer {
         // A new project copied from another one, with a location and a commitment.
         auto src = pick(projects);
         auto np = "prj-" + std::to_string(r);
-        exec("INSERT INTO project(id, owner_gad, agreement_id, title, modality, source, hlc) "
-             "SELECT '" + np + "', owner_gad, agreement_id, 'Proyecto nuevo', modality, source, hlc "
-             "FROM project WHERE id = '" + src + "'");
+        exec(
+            "INSERT INTO project(id, owner_gad, agreement_id, title, modality, source, hlc) "
+            "SELECT '" +
+            np +
+            "', owner_gad, agreement_id, 'Proyecto nuevo', modality, source, hlc "
+            "FROM project WHERE id = '" +
+            src + "'");
         bump(db_, "project", np);
         child("project_location", np, "territory, share", "'170151', 50");
-        child("project_transaction", np, "type, tx_date, amount, currency", "2, '2024-05-01', 987654, 'EUR'");
+        child("project_transaction", np, "type, tx_date, amount, currency",
+              "2, '2024-05-01', 987654, 'EUR'");
         // Dedup: another GAD's agreement takes an existing registry reference.
         auto agreements = ids_of(db_, "agreement", "deleted = 0 AND reference IS NOT NULL");
         auto a = pick(agreements), b = pick(agreements);
-        set("agreement", b, "reference = (SELECT lower(reference) FROM agreement WHERE id = '" + a + "')");
+        set("agreement", b,
+            "reference = (SELECT lower(reference) FROM agreement WHERE id = '" + a + "')");
         set("agreement", pick(agreements), "source = 'multilateral'");
         set("project_location", pick(ids_of(db_, "project_location", "deleted = 0")), "share = 70");
-        set("project_sector", pick(ids_of(db_, "project_sector", "deleted = 0")), "percentage = 25");
+        set("project_sector", pick(ids_of(db_, "project_sector", "deleted = 0")),
+            "percentage = 25");
         set("project_sdg", pick(ids_of(db_, "project_sdg", "deleted = 0")), "deleted = 1");
-        set("project_participant", pick(ids_of(db_, "project_participant", "deleted = 0")), "deleted = 1");
-        set("project_budget", pick(ids_of(db_, "project_budget", "deleted = 0")), "status = 3 - status");
+        set("project_participant", pick(ids_of(db_, "project_participant", "deleted = 0")),
+            "deleted = 1");
+        set("project_budget", pick(ids_of(db_, "project_budget", "deleted = 0")),
+            "status = 3 - status");
         auto inds = ids_of(db_, "indicator", "deleted = 0");
         set("indicator", pick(inds), "deleted = 1");
         set("indicator", pick(inds), "aggregation = 'max'");
         // Catalogue: a funder renamed, a mancomunidad member dropped, a GAD moved.
-        set("organisation", pick(ids_of(db_, "organisation")), "name = name || ' (r" + std::to_string(r) + ")'");
+        set("organisation", pick(ids_of(db_, "organisation")),
+            "name = name || ' (r" + std::to_string(r) + ")'");
         auto members = ids_of(db_, "gad_membership", "deleted = 0");
         if (!members.empty()) set("gad_membership", pick(members), "deleted = 1");
         // A rate changed: every line in EUR on or after it converts again.
-        exec("INSERT OR REPLACE INTO fx_rate(currency, valid_from, usd_per_unit) VALUES ('EUR', '2024-0" +
-             std::to_string(1 + r) + "-01', 1.0" + std::to_string(r) + ")");
+        exec(
+            "INSERT OR REPLACE INTO fx_rate(currency, valid_from, usd_per_unit) VALUES ('EUR', "
+            "'2024-0" +
+            std::to_string(1 + r) + "-01', 1.0" + std::to_string(r) + ")");
         db_.exec("COMMIT");
     }
 
@@ -85,8 +103,9 @@ class changer {
     void child(const std::string& table, const std::string& project, const std::string& cols,
                const std::string& values) {
         auto id = table + "-" + project;
-        exec("INSERT INTO " + table + "(id, owner_gad, project_id, hlc, " + cols + ") SELECT '" + id +
-             "', owner_gad, id, hlc, " + values + " FROM project WHERE id = '" + project + "'");
+        exec("INSERT INTO " + table + "(id, owner_gad, project_id, hlc, " + cols + ") SELECT '" +
+             id + "', owner_gad, id, hlc, " + values + " FROM project WHERE id = '" + project +
+             "'");
         bump(db_, table, id);
     }
 
@@ -130,9 +149,11 @@ TEST_CASE("consolidation: an incremental run that fails leaves the previous repo
     ch.round(1);
     auto before = dump_rpt(g.db());
     // The run fails on its last insert, after it has deleted and rewritten the rest.
-    g.db().exec("CREATE TEMP TRIGGER interrupt BEFORE INSERT ON rpt_meta "
-                "BEGIN SELECT RAISE(ABORT, 'interrupted'); END");
-    CHECK_THROWS_AS(consolidate(g.db(), 1'790'000'000'000, consolidate_options{true, {}}), sql::sql_error);
+    g.db().exec(
+        "CREATE TEMP TRIGGER interrupt BEFORE INSERT ON rpt_meta "
+        "BEGIN SELECT RAISE(ABORT, 'interrupted'); END");
+    CHECK_THROWS_AS(consolidate(g.db(), 1'790'000'000'000, consolidate_options{true, {}}),
+                    sql::sql_error);
     g.db().exec("DROP TRIGGER interrupt");
     CHECK(dump_rpt(g.db()) == before);
     // The next run still sees every change since the last good one.
@@ -146,11 +167,14 @@ TEST_CASE("consolidation: a run computes from its snapshot while devices keep wr
     generated_world g(minga::testing::small_shape(80, 4));
     g.run(true);
     auto project = ids_of(g.db(), "project", "deleted = 0 AND beneficiaries IS NOT NULL").front();
-    auto before = g.db().scalar_int("SELECT beneficiaries FROM rpt_project WHERE project_id = '" + project + "'");
+    auto before = g.db().scalar_int("SELECT beneficiaries FROM rpt_project WHERE project_id = '" +
+                                    project + "'");
     // A device's change lands after the run read its snapshot and before it writes.
     consolidate_options opts{true, [&] {
-                                 g.db().exec("UPDATE project SET beneficiaries = beneficiaries + 1000 "
-                                             "WHERE id = '" + project + "'");
+                                 g.db().exec(
+                                     "UPDATE project SET beneficiaries = beneficiaries + 1000 "
+                                     "WHERE id = '" +
+                                     project + "'");
                                  bump(g.db(), "project", project);
                              }};
     opts.incremental = true;
@@ -159,11 +183,12 @@ TEST_CASE("consolidation: a run computes from its snapshot while devices keep wr
     auto s = consolidate(g.db(), 1'780'000'000'000, opts);
     REQUIRE(s.ok());
     // The report is the snapshot's: the late change is not in it, and is not lost either.
-    CHECK(g.db().scalar_int("SELECT beneficiaries FROM rpt_project WHERE project_id = '" + project + "'") == before);
+    CHECK(g.db().scalar_int("SELECT beneficiaries FROM rpt_project WHERE project_id = '" + project +
+                            "'") == before);
     auto next = g.run(true);
     CHECK(next.recomputed_projects >= 1);
-    CHECK(g.db().scalar_int("SELECT beneficiaries FROM rpt_project WHERE project_id = '" + project + "'") ==
-          before + 1000);
+    CHECK(g.db().scalar_int("SELECT beneficiaries FROM rpt_project WHERE project_id = '" + project +
+                            "'") == before + 1000);
     auto incremental = dump_rpt(g.db());
     g.run(false);
     CHECK(dump_rpt(g.db()) == incremental);

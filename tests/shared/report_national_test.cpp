@@ -30,7 +30,8 @@ std::int64_t cents(std::int64_t amount, const std::string& currency, const std::
 std::string key_of(std::string ref) {
     std::string k;
     for (char ch : ref)
-        if (std::isalnum(static_cast<unsigned char>(ch))) k += char(std::toupper(static_cast<unsigned char>(ch)));
+        if (std::isalnum(static_cast<unsigned char>(ch)))
+            k += char(std::toupper(static_cast<unsigned char>(ch)));
     return k;
 }
 
@@ -44,11 +45,16 @@ struct expected {
 expected compute(sql::db& db) {
     expected e;
     std::map<std::string, std::string> agreement_key;
-    auto a = db.prepare("SELECT id, reference FROM agreement WHERE deleted = 0 AND reference IS NOT NULL");
+    auto a = db.prepare(
+        "SELECT id, reference FROM agreement WHERE deleted = 0 AND reference IS NOT NULL");
     while (a.step()) agreement_key[a.get_text(0)] = key_of(a.get_text(1));
-    struct proj { std::string owner, key; std::optional<std::int64_t> benef; };
+    struct proj {
+        std::string owner, key;
+        std::optional<std::int64_t> benef;
+    };
     std::map<std::string, proj> live;
-    auto p = db.prepare("SELECT id, owner_gad, agreement_id, beneficiaries FROM project WHERE deleted = 0");
+    auto p = db.prepare(
+        "SELECT id, owner_gad, agreement_id, beneficiaries FROM project WHERE deleted = 0");
     while (p.step()) {
         auto ag = p.get_opt_text(2);
         std::string key = ag && agreement_key.count(*ag) ? agreement_key[*ag] : "";
@@ -56,7 +62,8 @@ expected compute(sql::db& db) {
     }
     std::map<std::string, std::string> lowest;  // key -> lowest owner
     for (const auto& [id, x] : live)
-        if (!x.key.empty() && (!lowest.count(x.key) || x.owner < lowest[x.key])) lowest[x.key] = x.owner;
+        if (!x.key.empty() && (!lowest.count(x.key) || x.owner < lowest[x.key]))
+            lowest[x.key] = x.owner;
     std::set<std::string> counted;
     for (const auto& [id, x] : live) {
         if (!x.key.empty() && lowest[x.key] != x.owner) {
@@ -69,32 +76,44 @@ expected compute(sql::db& db) {
     }
     std::map<std::string, std::int64_t> commit, budget_committed, budget_all, disb;
     std::set<std::string> has_commit, has_cb, has_budget;
-    auto t = db.prepare("SELECT project_id, type, amount, currency, tx_date FROM project_transaction WHERE deleted = 0");
+    auto t = db.prepare(
+        "SELECT project_id, type, amount, currency, tx_date FROM project_transaction WHERE deleted "
+        "= 0");
     while (t.step()) {
         auto id = t.get_text(0);
         auto c = cents(t.get_int(2), t.get_text(3), t.get_text(4));
-        if (t.get_int(1) == 2) { commit[id] += c; has_commit.insert(id); }
+        if (t.get_int(1) == 2) {
+            commit[id] += c;
+            has_commit.insert(id);
+        }
         if (t.get_int(1) == 3) disb[id] += c;
     }
-    auto b = db.prepare("SELECT project_id, status, amount, currency, period_start FROM project_budget WHERE deleted = 0");
+    auto b = db.prepare(
+        "SELECT project_id, status, amount, currency, period_start FROM project_budget WHERE "
+        "deleted = 0");
     while (b.step()) {
         auto id = b.get_text(0);
         auto c = cents(b.get_int(2), b.get_text(3), b.get_text(4));
         budget_all[id] += c;
         has_budget.insert(id);
-        if (b.get_int(1) == 2) { budget_committed[id] += c; has_cb.insert(id); }
+        if (b.get_int(1) == 2) {
+            budget_committed[id] += c;
+            has_cb.insert(id);
+        }
     }
     std::map<std::string, std::int64_t> committed_of;
     for (const auto& id : counted) {
-        std::int64_t c = has_commit.count(id) ? commit[id] : has_cb.count(id) ? budget_committed[id]
-                                                                              : budget_all[id];
+        std::int64_t c = has_commit.count(id) ? commit[id]
+                         : has_cb.count(id)   ? budget_committed[id]
+                                              : budget_all[id];
         committed_of[id] = c;
         e.committed += c;
         e.disbursed += disb[id];
     }
     // Province weights: location shares (or equal), else the owner GAD's province.
     std::map<std::string, std::vector<std::pair<std::string, std::optional<double>>>> locs;
-    auto l = db.prepare("SELECT project_id, territory, share FROM project_location WHERE deleted = 0");
+    auto l =
+        db.prepare("SELECT project_id, territory, share FROM project_location WHERE deleted = 0");
     while (l.step()) locs[l.get_text(0)].emplace_back(l.get_text(1), l.get_opt_double(2));
     std::map<std::string, std::string> gad_territory;
     auto g = db.prepare("SELECT code, territory FROM gad WHERE territory IS NOT NULL");
@@ -123,7 +142,8 @@ expected compute(sql::db& db) {
     // counted project adds up.
     std::map<std::string, std::string> ind_code;
     auto i = db.prepare(
-        "SELECT i.id, i.indicator_code FROM indicator i JOIN indicator_def d ON d.code = i.indicator_code "
+        "SELECT i.id, i.indicator_code FROM indicator i JOIN indicator_def d ON d.code = "
+        "i.indicator_code "
         "WHERE i.deleted = 0 AND d.aggregation = 'sum' AND i.aggregation = 'sum'");
     std::map<std::string, std::string> ind_project;
     auto ip = db.prepare("SELECT id, project_id FROM indicator");
@@ -191,5 +211,6 @@ TEST_CASE("consolidation: a generated national dataset matches totals computed i
     for (const auto& r : ind->rows)
         if (r.aggregation == "sum" && r.value) got[r.code] += *r.value;
     REQUIRE_FALSE(e.indicator_sum.empty());
-    for (const auto& [code, total] : e.indicator_sum) CHECK(got[code] == Approx(total).epsilon(1e-12));
+    for (const auto& [code, total] : e.indicator_sum)
+        CHECK(got[code] == Approx(total).epsilon(1e-12));
 }

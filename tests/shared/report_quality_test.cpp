@@ -43,10 +43,12 @@ TEST_CASE("quality: each kind lists exactly what the live store says") {
     std::int64_t stale = db.scalar_int(
         "WITH RECURSIVE scope(gad, rest, seen) AS ("
         " SELECT '', gads || ',', coalesce(last_seen_ms, 0) FROM device WHERE status = 'activo'"
-        " UNION ALL SELECT substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1), seen"
+        " UNION ALL SELECT substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + "
+        "1), seen"
         " FROM scope WHERE rest <> '') "
         "SELECT count(*) FROM (SELECT gad FROM scope WHERE gad <> '' GROUP BY gad "
-        "HAVING max(seen) < " + std::to_string(now_ms - 7 * 86'400'000LL) + ")");
+        "HAVING max(seen) < " +
+        std::to_string(now_ms - 7 * 86'400'000LL) + ")");
     CHECK(std::int64_t(subjects(*q, "gad_sin_sincronizar").size()) == stale);
     CHECK(stale > 0);
     CHECK(std::int64_t(subjects(*q, "reloj_desfasado").size()) ==
@@ -57,15 +59,17 @@ TEST_CASE("quality: each kind lists exactly what the live store says") {
     REQUIRE_FALSE(ngo.empty());
     for (const auto& id : ngo) {
         CHECK(db.scalar_int("SELECT count(*) FROM agreement_party x JOIN organisation o ON o.id = "
-                            "x.organisation_id WHERE x.agreement_id = '" + id +
+                            "x.organisation_id WHERE x.agreement_id = '" +
+                            id +
                             "' AND o.cinr_source = 'ong_extranjera' AND (o.status <> 'activa' OR "
                             "o.cbf_valid_to < '2026-05-28')") > 0);
     }
     CHECK(std::int64_t(ngo.size()) ==
-          db.scalar_int("SELECT count(DISTINCT a.id) FROM agreement a JOIN agreement_party x ON "
-                        "x.agreement_id = a.id JOIN organisation o ON o.id = x.organisation_id "
-                        "WHERE a.deleted = 0 AND a.status = 'vigente' AND o.cinr_source = "
-                        "'ong_extranjera' AND (o.status <> 'activa' OR o.cbf_valid_to < '2026-05-28')"));
+          db.scalar_int(
+              "SELECT count(DISTINCT a.id) FROM agreement a JOIN agreement_party x ON "
+              "x.agreement_id = a.id JOIN organisation o ON o.id = x.organisation_id "
+              "WHERE a.deleted = 0 AND a.status = 'vigente' AND o.cinr_source = "
+              "'ong_extranjera' AND (o.status <> 'activa' OR o.cbf_valid_to < '2026-05-28')"));
 
     // A project with no observation in its last ended period is listed; observing fixes it.
     auto missing = subjects(*q, "sin_observacion");
@@ -77,9 +81,11 @@ TEST_CASE("quality: each kind lists exactly what the live store says") {
         "ORDER BY r.period_end DESC LIMIT 1");
     period.bind(1, project);
     REQUIRE(period.step());
-    db.exec("INSERT INTO observation(id, owner_gad, indicator_id, observed_on, value, device_id, hlc) "
-            "SELECT 'nueva', owner_gad, '" + period.get_text(0) + "', '" + period.get_text(1) +
-            "', 3, 'd', 1 FROM project WHERE id = '" + project + "'");
+    db.exec(
+        "INSERT INTO observation(id, owner_gad, indicator_id, observed_on, value, device_id, hlc) "
+        "SELECT 'nueva', owner_gad, '" +
+        period.get_text(0) + "', '" + period.get_text(1) +
+        "', 3, 'd', 1 FROM project WHERE id = '" + project + "'");
     auto again = quality(db, {now_ms, 7, 5 * 60 * 1000}, "es");
     REQUIRE(again.ok());
     CHECK_FALSE(listed(*again, "sin_observacion", project));
@@ -107,12 +113,14 @@ TEST_CASE("quality: each kind lists exactly what the live store says") {
 TEST_CASE("fx import: rates load all or nothing, with the line of the first bad row") {
     sync_world w;
     auto& db = w.server->conn();
-    auto ok = import_text(db, "currency,valid_from,usd_per_unit,source\nEUR,2024-01-01,1.09,BCE\n"
-                              "EUR,2025-01-01,1.04,BCE\nJPY,2024-01-01,0.0067,\n");
+    auto ok = import_text(db,
+                          "currency,valid_from,usd_per_unit,source\nEUR,2024-01-01,1.09,BCE\n"
+                          "EUR,2025-01-01,1.04,BCE\nJPY,2024-01-01,0.0067,\n");
     REQUIRE(ok.ok());
     CHECK(ok->inserted == 3);
-    auto again = import_text(db, "currency,valid_from,usd_per_unit,source\nEUR,2024-01-01,1.09,BCE\n"
-                                 "EUR,2025-01-01,1.05,BCE\n");
+    auto again = import_text(db,
+                             "currency,valid_from,usd_per_unit,source\nEUR,2024-01-01,1.09,BCE\n"
+                             "EUR,2025-01-01,1.05,BCE\n");
     REQUIRE(again.ok());
     CHECK(again->unchanged == 1);
     CHECK(again->updated == 1);
@@ -123,12 +131,16 @@ TEST_CASE("fx import: rates load all or nothing, with the line of the first bad 
         const char* field;
     };
     const std::array<bad_case, 7> cases = {{
-        {"currency,valid_from,usd_per_unit\nEUR,2026-01-01,1.1\nZZZ,2026-01-01,1.1\n", "línea 3, columna currency"},
+        {"currency,valid_from,usd_per_unit\nEUR,2026-01-01,1.1\nZZZ,2026-01-01,1.1\n",
+         "línea 3, columna currency"},
         {"currency,valid_from,usd_per_unit\nGBP,2026-02-30,1.2\n", "línea 2, columna valid_from"},
-        {"currency,valid_from,usd_per_unit\nGBP,2026-01-01,1.2\nGBP,2026-02-01,-1\n", "línea 3, columna usd_per_unit"},
+        {"currency,valid_from,usd_per_unit\nGBP,2026-01-01,1.2\nGBP,2026-02-01,-1\n",
+         "línea 3, columna usd_per_unit"},
         {"currency,valid_from,usd_per_unit\nGBP,2026-01-01,1,2\n", "línea 2"},
-        {"currency,valid_from,usd_per_unit\nGBP,2026-01-01,1.2\nUSD,2026-01-01,1\n", "línea 3, columna currency"},
-        {"currency,valid_from,usd_per_unit\nGBP,2026-01-01,1.2\nGBP,2026-01-01,1.3\n", "línea 3, columna valid_from"},
+        {"currency,valid_from,usd_per_unit\nGBP,2026-01-01,1.2\nUSD,2026-01-01,1\n",
+         "línea 3, columna currency"},
+        {"currency,valid_from,usd_per_unit\nGBP,2026-01-01,1.2\nGBP,2026-01-01,1.3\n",
+         "línea 3, columna valid_from"},
         {"currency,fecha,usd_per_unit\nGBP,2026-01-01,1.2\n", "línea 1, columna fecha"},
     }};
     for (const auto& c : cases) {

@@ -43,7 +43,7 @@ struct consolidation_summary {
     std::int64_t no_territory_projects =
         0;  ///< projects with no location and an owner with no territory
     std::int64_t rescaled_share_projects =
-        0;  ///< projects whose location shares did not add up to 100
+        0;                                ///< projects whose location shares did not add up to 100
     std::int64_t duplicate_projects = 0;  ///< records of a project another GAD's record counts
     std::int64_t indicators = 0;          ///< indicators of counted projects
     std::int64_t observations = 0;        ///< their live observations
@@ -132,7 +132,8 @@ enum class report_by : std::uint8_t {
 
 /// Parses a dimension as typed after `--by`: the English names above, or their Spanish
 /// (provincia, canton/cantón, parroquia, ods/sdg, fuente, modalidad, geopolitica, cooperante,
-/// anio/año, sector/sector_cad). An unknown text is `errc::bad_input` on field "--by" listing the accepted names.
+/// anio/año, sector/sector_cad). An unknown text is `errc::bad_input` on field "--by" listing the
+/// accepted names.
 [[nodiscard]] result<report_by> parse_report_by(std::string_view text);
 /// The canonical English name ("province", ..., "year").
 [[nodiscard]] std::string_view to_string(report_by by) noexcept;

@@ -46,8 +46,8 @@ struct indicator_table {
 
 /// Bounds of the data-quality report.
 struct quality_options {
-    std::int64_t now_ms = 0;                 ///< "today" for periods, NGO agreements and syncs
-    std::int64_t days = 30;                  ///< a GAD not synced for more days is listed
+    std::int64_t now_ms = 0;                   ///< "today" for periods, NGO agreements and syncs
+    std::int64_t days = 30;                    ///< a GAD not synced for more days is listed
     std::int64_t max_skew_ms = 5 * 60 * 1000;  ///< a device clock further off is listed
 };
 
