@@ -19,7 +19,8 @@ struct cmd_env {
 
 /// `init`, `gad list`, `device enroll|list|revoke`, `digest`.
 void register_admin_commands(CLI::App& app, cmd_env& env);
-/// `catalog import KIND FILE`, `consolidate`, `report --by X [--format text|csv|json]`.
+/// `catalog import KIND FILE`, `consolidate [--full]`, `fx import FILE`, `report --by X`,
+/// `report indicators --by X`, `report quality [--days N]` (each `--format text|csv|json`).
 void register_central_commands(CLI::App& app, cmd_env& env);
 /// `serve --listen HOST:PORT`.
 void register_serve_command(CLI::App& app, cmd_env& env);

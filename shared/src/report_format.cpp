@@ -1,6 +1,6 @@
 // A report as CSV or JSON text. shared/ does not link a JSON library, and a report is a flat
 // table, so the JSON is written here with its own escaping (see to_json's contract).
-#include <minga/shared/report.hpp>
+#include "report_detail.hpp"
 
 #include <algorithm>
 #include <array>
@@ -150,6 +150,21 @@ void append_list(std::string& out, char open, char close, std::size_t n, F each)
 }
 
 }  // namespace
+
+namespace rpt {
+std::string iso_text(std::int64_t ms) { return iso_utc(ms); }
+void json_string(std::string& out, std::string_view s) { append_json_string(out, s); }
+void csv_field(std::string& out, std::string_view s) { append_csv_field(out, s); }
+std::string decimal_text(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6f", v);
+    std::string out = buf;
+    while (!out.empty() && out.back() == '0') out.pop_back();
+    if (!out.empty() && out.back() == '.') out.pop_back();
+    if (out == "-0") out = "0";
+    return out;
+}
+}  // namespace rpt
 
 std::string to_csv(const report_table& t) {
     std::string out;

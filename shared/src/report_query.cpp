@@ -20,7 +20,7 @@ struct dimension {
 };
 
 // Order: as listed in `--by` help and in the error message.
-constexpr std::array<dimension, 9> dimensions = {{
+constexpr std::array<dimension, 10> dimensions = {{
     {report_by::province, "province", {"provincia", "", ""}, "provincia,nombre", "province,name"},
     {report_by::canton,
      "canton",
@@ -46,6 +46,11 @@ constexpr std::array<dimension, 9> dimensions = {{
      "cooperante,nombre,fuente",
      "cooperant,name,source"},
     {report_by::year, "year", {"anio", "año", ""}, "anio", "year"},
+    {report_by::sector,
+     "sector",
+     {"sector_cad", "cad", ""},
+     "sector,nombre,categoria",
+     "sector,name,category"},
 }};
 
 constexpr std::array<std::string_view, 5> metrics_es = {"proyectos", "comprometido_usd",
@@ -120,6 +125,21 @@ std::string query_for(report_by by, bool en) {
                    "p.project_id "
                    "GROUP BY c.organisation_id "
                    "ORDER BY c.organisation_id IS NULL, c.name, c.organisation_id";
+        case report_by::sector:
+            return "SELECT x.sector, " +
+                   std::string(en ? "d.name_en" : "coalesce(d.name_es, d.name_en)") +
+                   ", x.category, count(DISTINCT p.project_id), "
+                   "coalesce(sum(CASE WHEN x.project_id IS NULL THEN p.committed_usd_cents ELSE "
+                   "x.committed_usd_cents END), 0), "
+                   "coalesce(sum(CASE WHEN x.project_id IS NULL THEN p.disbursed_usd_cents ELSE "
+                   "x.disbursed_usd_cents END), 0), "
+                   "coalesce(sum(CASE WHEN x.project_id IS NULL THEN p.beneficiaries ELSE "
+                   "x.beneficiaries END), 0), "
+                   "count(DISTINCT CASE WHEN p.committed_usd_cents IS NULL OR "
+                   "p.disbursed_usd_cents IS NULL THEN p.project_id END) "
+                   "FROM rpt_project p LEFT JOIN rpt_project_sector x ON x.project_id = "
+                   "p.project_id LEFT JOIN dac_sector d ON d.code = x.sector "
+                   "GROUP BY x.sector ORDER BY x.sector IS NULL, x.sector";
         case report_by::year:
             return "SELECT p.year, " + pm +
                    " FROM rpt_project p GROUP BY p.year "

@@ -17,6 +17,9 @@
 #include <minga/shared/sqlite.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,17 +43,41 @@ struct consolidation_summary {
     std::int64_t no_territory_projects =
         0;  ///< projects with no location and an owner with no territory
     std::int64_t rescaled_share_projects =
-        0;  ///< projects whose location shares did not add up to 100
+        0;                                ///< projects whose location shares did not add up to 100
+    std::int64_t duplicate_projects = 0;  ///< records of a project another GAD's record counts
+    std::int64_t indicators = 0;          ///< indicators of counted projects
+    std::int64_t observations = 0;        ///< their live observations
+    // How the run went (returned by consolidate(), not stored: last_consolidation() leaves
+    // them at their defaults).
+    bool incremental = false;                ///< only what changed was recomputed
+    std::int64_t recomputed_projects = 0;    ///< project rows computed by this run
+    std::int64_t recomputed_indicators = 0;  ///< indicator rows computed by this run
 };
 
-/// Rebuilds every `rpt_*` table from the live synced rows, in one `BEGIN IMMEDIATE`
-/// transaction: readers see the previous report until the new one is committed, and a run
-/// that fails or is interrupted leaves the previous report as it was. Idempotent: two runs
-/// over the same data give identical tables (`rpt_meta.as_of_ms` aside, which is `now_ms`).
-/// Not incremental: every run recomputes everything (see docs/consolidation.md).
-/// `central_db` must be a central store (migrated to central_v2 at least); otherwise the
-/// result is an `errc::not_found` error. Holds the write lock for the whole run.
+/// How `consolidate()` runs.
+struct consolidate_options {
+    /// Recompute only what changed since the last run (the first run is always full).
+    bool incremental = true;
+    /// Called once the run has read its snapshot and before it takes the write lock (tests
+    /// use it to write in between, as a syncing device would). May be empty.
+    std::function<void()> after_snapshot;
+};
+
+/// Rebuilds every `rpt_*` table from the live synced rows (a full run). Same as
+/// `consolidate(db, now_ms, {.incremental = false})`.
 [[nodiscard]] result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_ms);
+
+/// The consolidation. Computes from one read snapshot (devices may keep syncing), then writes
+/// in one short `BEGIN IMMEDIATE` transaction: readers see the previous report until the new
+/// one is committed, and a run that fails or is interrupted leaves the previous report as it
+/// was. Incremental runs recompute only the projects and indicators touched since the last
+/// run (change_index seq > rpt_meta.source_seq, rate changes, dedup changes) and give exactly
+/// the tables a full run gives. Idempotent: two runs over the same data give identical tables
+/// (`rpt_meta.as_of_ms` aside, which is `now_ms`). `central_db` must be a central store
+/// (migrated to central_v4 at least); otherwise `errc::not_found`. When another run commits
+/// between this one's snapshot and its write, this one writes nothing: `errc::busy`.
+[[nodiscard]] result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_ms,
+                                                        const consolidate_options& opts);
 
 /// The summary of the last consolidation, or `errc::not_found` ("ejecute `minga-server
 /// consolidate` primero") when there has been none.
@@ -69,6 +96,20 @@ struct fx_rate {
 /// written then. The next consolidation uses it.
 [[nodiscard]] status put_fx_rate(sql::transaction& tx, const fx_rate& rate);
 
+/// What `import_fx_rates()` did.
+struct fx_import_summary {
+    std::int64_t rows = 0;       ///< data lines read
+    std::int64_t inserted = 0;   ///< rates new to the store
+    std::int64_t updated = 0;    ///< rates whose value or source changed
+    std::int64_t unchanged = 0;  ///< rates already stored as they are
+};
+
+/// Loads dated rates from CSV (header `currency,valid_from,usd_per_unit[,source]`, one rate a
+/// line, `.` decimal point), all or nothing: the first bad line is `errc::bad_input` naming
+/// the line and the column ("línea 7, usd_per_unit: ..."), and nothing is written then. A
+/// currency and date twice in the file is refused too. Re-importing a file changes nothing.
+[[nodiscard]] result<fx_import_summary> import_fx_rates(sql::db& central_db, std::istream& csv);
+
 /// Splits `total` into parts proportional to `weights` (each > 0) that add up to `total`
 /// exactly: part i is round(total·W_i/W) − round(total·W_{i−1}/W), W_i the running sum of
 /// weights (cumulative rounding, half away from zero). Empty weights give no parts.
@@ -86,11 +127,13 @@ enum class report_by : std::uint8_t {
     geopolitical = 7,
     cooperant = 8,
     year = 9,
+    sector = 10,  ///< DAC 5-digit sector, split by the project's sector percentages
 };
 
 /// Parses a dimension as typed after `--by`: the English names above, or their Spanish
 /// (provincia, canton/cantón, parroquia, ods/sdg, fuente, modalidad, geopolitica, cooperante,
-/// anio/año). An unknown text is `errc::bad_input` on field "--by" listing the accepted names.
+/// anio/año, sector/sector_cad). An unknown text is `errc::bad_input` on field "--by" listing the
+/// accepted names.
 [[nodiscard]] result<report_by> parse_report_by(std::string_view text);
 /// The canonical English name ("province", ..., "year").
 [[nodiscard]] std::string_view to_string(report_by by) noexcept;

@@ -1,0 +1,127 @@
+// What an incremental consolidation must recompute: every project and indicator whose report
+// rows may differ from the last run's, found from the change index (seq > rpt_meta.source_seq),
+// the exchange rates, and the co-financing dedup (docs/consolidation.md, "Incremental runs").
+#include "report_detail.hpp"
+
+#include <array>
+
+namespace minga::rpt {
+
+namespace {
+
+/// The project's own child tables: a changed row touches its project.
+constexpr std::array<const char*, 6> project_children = {"project_transaction", "project_budget",
+                                                         "project_location",    "project_sdg",
+                                                         "project_participant", "project_sector"};
+
+void collect(sql::db& db, const std::string& sql, std::int64_t since, id_set& into) {
+    auto s = db.prepare(sql);
+    s.bind(1, since);
+    while (s.step()) into.insert(s.get_text(0));
+}
+
+std::string changed(const char* table) {
+    return std::string("SELECT row_id FROM change_index WHERE seq > ?1 AND +tbl = '") + table + "'";
+}
+
+/// Currencies whose rates differ from those the last run used.
+std::set<std::string> changed_currencies(sql::db& db, const fx_table& fx) {
+    std::map<std::string, fx_table::rate_list, std::less<>> used;
+    auto s = db.prepare(
+        "SELECT currency, valid_from, usd_per_unit FROM rpt_fx_used ORDER BY currency, valid_from");
+    while (s.step()) used[s.get_text(0)].emplace_back(s.get_text(1), s.get_double(2));
+    std::set<std::string> out;
+    for (const auto& [c, list] : fx.rates()) {
+        auto it = used.find(c);
+        if (it == used.end() || it->second != list) out.insert(c);
+    }
+    for (const auto& [c, list] : used)
+        if (!fx.rates().count(c)) out.insert(c);
+    return out;
+}
+
+/// The duplicates of the last report: project -> the GAD whose record was counted.
+std::unordered_map<std::string, std::string> previous_duplicates(sql::db& db) {
+    std::unordered_map<std::string, std::string> out;
+    auto d = db.prepare("SELECT project_id, counted_owner FROM rpt_duplicate");
+    while (d.step()) out.emplace(d.get_text(0), d.get_text(1));
+    return out;
+}
+
+}  // namespace
+
+touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx, const dedup_result& dedup,
+                     const gad_places& places) {
+    touched t;
+    auto& ps = t.projects;
+    collect(db, changed("project"), since, ps);
+    for (const char* child : project_children) {
+        collect(db,
+                // CROSS JOIN: walk the few new index entries, never the whole child table.
+                std::string("SELECT x.project_id FROM change_index c CROSS JOIN ") + child +
+                    " x ON x.id = c.row_id WHERE c.seq > ?1 AND +c.tbl = '" + child + "'",
+                since, ps);
+    }
+    // A funder's name or source is copied into the report.
+    id_set orgs;
+    collect(db, changed("organisation"), since, orgs);
+    if (!orgs.empty()) {
+        collect(db,
+                "SELECT x.project_id FROM project_participant x WHERE x.organisation_id IN (" +
+                    changed("organisation") + ")",
+                since, ps);
+    }
+    // A project takes its source and geopolitical type from its agreement.
+    id_set agreements;
+    collect(db, changed("agreement"), since, agreements);
+    // A GAD's territory or a mancomunidad's members place the projects it owns.
+    id_set gads;
+    collect(db, changed("gad"), since, gads);
+    collect(
+        db,
+        "SELECT m.group_code FROM change_index c CROSS JOIN gad_membership m ON m.id = c.row_id "
+        "WHERE c.seq > ?1 AND +c.tbl = 'gad_membership'",
+        since, gads);
+    for (const auto& [group, members] : places.member_codes)
+        for (const auto& m : members)
+            if (gads.count(m)) gads.insert(group);
+    for (const auto& h : dedup.heads) {
+        if (h.agreement_id && agreements.count(*h.agreement_id)) ps.insert(h.id);
+        if (gads.count(h.owner)) ps.insert(h.id);
+    }
+    // Lines in a currency whose rates changed convert differently.
+    auto currencies = changed_currencies(db, fx);
+    if (!currencies.empty()) {
+        std::string list;
+        for (const auto& c : currencies) list += (list.empty() ? "'" : ",'") + c + "'";
+        collect(db,
+                "SELECT project_id FROM project_transaction WHERE ?1 = ?1 AND currency IN (" +
+                    list + ") UNION SELECT project_id FROM project_budget WHERE currency IN (" +
+                    list + ")",
+                since, ps);
+    }
+    // A project that became a duplicate, stopped being one, or now duplicates another GAD's
+    // record. (A project that appeared or stopped being live is a changed `project` row.)
+    auto before = previous_duplicates(db);
+    for (const auto& [id, owner] : dedup.duplicate_of) {
+        auto was = before.find(id);
+        if (was == before.end() || was->second != owner) ps.insert(id);
+    }
+    for (const auto& [id, owner] : before)
+        if (!dedup.duplicate_of.count(id)) ps.insert(id);
+
+    // Indicators: changed ones, those with changed observations, and all of touched projects.
+    collect(db, changed("indicator"), since, t.indicators);
+    collect(db,
+            "SELECT o.indicator_id FROM change_index c CROSS JOIN observation o ON o.id = c.row_id "
+            "WHERE c.seq > ?1 AND +c.tbl = 'observation'",
+            since, t.indicators);
+    fill_temp(db, "rpt_calc", ps);
+    collect(db,
+            "SELECT id FROM indicator WHERE ?1 = ?1 AND project_id IN "
+            "(SELECT id FROM temp.rpt_calc)",
+            since, t.indicators);
+    return t;
+}
+
+}  // namespace minga::rpt
