@@ -83,6 +83,8 @@ std::string cell_text(const report_cell& c) {
     return "";
 }
 
+}  // namespace
+
 std::string as_text(const report_table& t) {
     std::vector<std::size_t> width(t.columns.size());
     for (std::size_t i = 0; i < t.columns.size(); ++i) width[i] = t.columns[i].size();
@@ -98,6 +100,8 @@ std::string as_text(const report_table& t) {
     return out;
 }
 
+namespace {
+
 void register_report(CLI::App& app, cmd_env& env) {
     struct opts {
         std::string by = "province";
@@ -109,6 +113,7 @@ void register_report(CLI::App& app, cmd_env& env) {
     cmd->add_option("--format", o->format, "text, csv o json")->check(CLI::IsMember({"text", "csv", "json"}));
     cmd->callback([&env, o] {
         env.action = [o, &g = env.g](printer& p) {
+            if (auto d = parse_demand_report(o->by)) return run_demand_report(p, g, *d, o->format);
             auto by = parse_report_by(o->by);
             if (!by) return p.fail(by.err());
             int code = 0;
