@@ -94,8 +94,8 @@ constexpr std::array<std::string_view, 5> keys_en = {"province", "sector", "sdg"
 
 std::optional<result<demand_report_kind>> parse_demand_report(std::string_view text) {
     std::string_view rest;
-    if (text.rfind("demand", 0) == 0) rest = text.substr(6);
-    else if (text.rfind("demanda", 0) == 0) rest = text.substr(7);
+    if (text.rfind("demanda", 0) == 0) rest = text.substr(7);
+    else if (text.rfind("demand", 0) == 0) rest = text.substr(6);
     else return std::nullopt;
     if (rest.empty()) return result<demand_report_kind>(demand_report_kind{});
     if (rest.front() != '-') return std::nullopt;
