@@ -171,7 +171,6 @@ std::optional<offer_match> evaluate(const offer_row& o, const profile& p, const 
     m.geopolitical = o.geopolitical;
     m.closes_on = o.closes_on;
     m.score = score;
-    explain(m, p);
     return m;
 }
 
@@ -204,10 +203,13 @@ result<std::vector<offer_match>> match_demand(sql::db& db, std::string_view dema
         "LEFT JOIN organisation org ON org.id = o.cooperant_id WHERE o.deleted = 0";
     // Sectors are all under a group tag, so 'grp:' finds every sector candidate ('sec:' of the
     // group finds offers that list the 3-digit group itself).
+    // The fast path also leaves closed and expired offers to SQL; the full scan (the bench's
+    // baseline) reads every live offer and lets evaluate() decide everything.
     if (!opts.full_scan)
-        sql += " AND o.id IN (SELECT offer_id FROM offer_tag WHERE tag IN (SELECT value FROM json_each(?1)))";
+        sql += " AND o.status IN ('abierta', 'permanente') AND (o.closes_on IS NULL OR o.closes_on >= ?2) "
+               "AND o.id IN (SELECT offer_id FROM offer_tag WHERE tag IN (SELECT value FROM json_each(?1)))";
     auto s = db.prepare(sql);
-    if (!opts.full_scan) s.bind(1, tags_json(*p));
+    if (!opts.full_scan) s.bind(1, tags_json(*p)).bind(2, today);
     std::vector<offer_match> out;
     offer_row o;
     while (s.step()) {
@@ -222,6 +224,7 @@ result<std::vector<offer_match>> match_demand(sql::db& db, std::string_view dema
         return a.offer_id < b.offer_id;
     });
     if (opts.limit > 0 && out.size() > opts.limit) out.resize(opts.limit);
+    for (auto& m : out) explain(m, *p);  // only for what is shown
     return out;
 }
 
