@@ -48,6 +48,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         ->check(CLI::IsMember({"es", "en"}));
 
     register_entity_commands(app, env);
+    register_demand_commands(app, env);  // extends the demand, application and practice nouns
     register_offline_commands(app, env);  // adds `offer search` to the entity's noun
     register_catalog_commands(app, env);
     register_sync_commands(app, env);

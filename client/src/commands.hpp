@@ -23,6 +23,12 @@ void register_catalog_commands(CLI::App& app, cmd_env& env);
 /// compare with) the server.
 void register_sync_commands(CLI::App& app, cmd_env& env);
 
+/// `demand match`, `application show|move|approve`, `practice print`, `actors` (after the
+/// entity commands, whose nouns they extend).
+void register_demand_commands(CLI::App& app, cmd_env& env);
+/// `actors [--territory CODE] [--sector CODE]`: the actor map.
+void register_actors(CLI::App& app, cmd_env& env);
+
 /// Opens the replica in the data folder, or prints why not and returns nullopt with `code` set.
 [[nodiscard]] std::optional<replica> open_replica(printer& p, const global_options& g, int& code);
 

@@ -123,6 +123,8 @@ std::string cell_text(const report_cell& c) {
     return "";
 }
 
+}  // namespace
+
 std::string as_text(const report_table& t) {
     std::vector<std::size_t> width(t.columns.size());
     for (std::size_t i = 0; i < t.columns.size(); ++i) width[i] = t.columns[i].size();
@@ -159,6 +161,8 @@ std::string as_text(const indicator_table& t) {
     return as_text(flat);
 }
 
+namespace {
+
 void register_report(CLI::App& app, cmd_env& env) {
     struct opts {
         std::string by = "province";
@@ -174,6 +178,7 @@ void register_report(CLI::App& app, cmd_env& env) {
     cmd->callback([&env, o, cmd] {
         if (!cmd->get_subcommands().empty()) return;
         env.action = [o, &g = env.g](printer& p) {
+            if (auto d = parse_demand_report(o->by)) return run_demand_report(p, g, *d, o->format);
             auto by = parse_report_by(o->by);
             if (!by) return p.fail(by.err());
             int code = 0;

@@ -4,6 +4,7 @@
 #include "output.hpp"
 
 #include <minga/shared/central.hpp>
+#include <minga/shared/demand_plan.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,14 @@ void register_central_commands(CLI::App& app, cmd_env& env);
 void register_serve_command(CLI::App& app, cmd_env& env);
 /// `compact --keep-days N` (cmd_compact.cpp).
 void register_compact_command(CLI::App& app, cmd_env& env);
+
+/// `export demand-plan`, `export practices` (docs/demands.md).
+void register_demand_commands(CLI::App& app, cmd_env& env);
+/// `report --by demand...`: the grouped demand plan or its coverage (called by `report`).
+[[nodiscard]] int run_demand_report(printer& p, const global_options& g,
+                                    const result<demand_report_kind>& kind, const std::string& format);
+/// A report table as aligned text columns.
+[[nodiscard]] std::string as_text(const report_table& t);
 
 /// Opens the store in the data folder, or prints why not and returns nullopt with `code` set.
 [[nodiscard]] std::optional<central> open_central(printer& p, const global_options& g, int& code);

@@ -20,6 +20,8 @@ constexpr std::array<std::string_view, 4> offer_statuses{"abierta", "permanente"
                                                          "archivada"};
 constexpr std::array<std::string_view, 5> gad_levels{"provincial", "municipal", "parroquial_rural",
                                                      "mancomunidad", "consorcio"};
+/// Territories one offer may be restricted to.
+constexpr std::size_t max_offer_territories = 50;
 /// DAC sectors one offer may list.
 constexpr std::size_t max_offer_sectors = 20;
 constexpr std::size_t sdg_count = 17;
@@ -33,7 +35,8 @@ constexpr std::array offer_columns{
     column_spec{"sdgs", false},         column_spec{"eligible", false},
     column_spec{"currency", false},     column_spec{"amount_min", false},
     column_spec{"amount_max", false},   column_spec{"opens_on", false},
-    column_spec{"closes_on", false},    column_spec{"status", false}};
+    column_spec{"closes_on", false},    column_spec{"status", false},
+    column_spec{"territories", false}};
 
 /// An SDG goal written as a plain number ("6", not "06"), so equal lists compare equal.
 status check_goal_item(std::string_view field, std::string_view item) {
@@ -122,6 +125,9 @@ result<parsed_row> parse_offer(field_reader& r, std::string_view code) {
     auto check_sector = [&db](std::string_view field, std::string_view item) {
         return validate::check_dac_sector(db, field, item);
     };
+    auto check_territory = [&db](std::string_view field, std::string_view item) {
+        return validate::check_territory_exists(db, field, item);
+    };
     parsed_row out;
     out.main = {"offer", "id", catalog_id(catalog_kind::offers, code), {}};
     out.main.values = {
@@ -135,7 +141,8 @@ result<parsed_row> parse_offer(field_reader& r, std::string_view code) {
         {"geopolitical", r.code_in("geopolitical", "cinr.geopolitica", need::optional)},
         {"sectors", r.list("sectors", max_offer_sectors, check_sector)},
         {"sdgs", r.list("sdgs", sdg_count, check_goal_item)},
-        {"eligible", r.list("eligible", gad_levels.size(), check_level_item)}};
+        {"eligible", r.list("eligible", gad_levels.size(), check_level_item)},
+        {"territories", r.list("territories", max_offer_territories, check_territory)}};
     add_money(r, out.main);
     add_window(r, out.main);
     if (!r.ok()) return r.take_error();

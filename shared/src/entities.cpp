@@ -154,6 +154,58 @@ constexpr std::array transaction_fields = {
     field_spec{"description", "description", fk::text, false, "", "descripción", "description"},
 };
 
+constexpr std::array demand_fields = {
+    field_spec{"title", "title", fk::text, true, "", "título", "title"},
+    field_spec{"year", "year", fk::integer, true, "2000..2100", "año del plan", "plan year"},
+    field_spec{"modality", "modality", fk::codelist, true, "cinr.modalidad", "modalidad buscada",
+               "modality sought"},
+    field_spec{"description", "description", fk::text, false, "", "descripción", "description"},
+    field_spec{"pdot_objective", "pdot", fk::text, false, "", "objetivo del PDOT", "PDOT objective"},
+    field_spec{"source", "source", fk::codelist, false, "cinr.fuente", "fuente preferida",
+               "preferred source"},
+    field_spec{"currency", "currency", fk::currency, false, "", "moneda", "currency"},
+    field_spec{"estimated_amount", "amount", fk::money, false, "currency", "monto estimado",
+               "estimated amount"},
+    field_spec{"priority", "priority", fk::choice, false, "alta|media|baja", "prioridad", "priority"},
+    field_spec{"status", "status", fk::choice, false,
+               "identificada|priorizada|en_gestion|atendida|descartada", "estado", "status"},
+    field_spec{"sdg", "sdg", fk::sdg_target_set, false, "", "ODS o meta (15 o 15.3)",
+               "SDG or target (15 or 15.3)"},
+    field_spec{"sector", "sector", fk::sector_set, false, "demand_sector",
+               "sector CAD (código[:porcentaje])", "DAC sector (code[:percentage])"},
+    field_spec{"territory", "territory", fk::territory_set, false, "",
+               "parroquia o cantón concernido", "parish or canton concerned"},
+};
+
+// `status` is not a field: it moves only through the pipeline (`minga application move`).
+constexpr std::array application_fields = {
+    field_spec{"title", "title", fk::text, true, "", "título", "title"},
+    field_spec{"offer_id", "offer", fk::ref, false, "offer", "oferta", "offer"},
+    field_spec{"cooperant_id", "cooperant", fk::ref, false, "organisation", "cooperante", "cooperant"},
+    field_spec{"demand_id", "demand", fk::ref, false, "demand", "demanda", "demand"},
+    field_spec{"currency", "currency", fk::currency, false, "", "moneda", "currency"},
+    field_spec{"requested_amount", "amount", fk::money, false, "currency", "monto solicitado",
+               "amount requested"},
+    field_spec{"counterpart_amount", "counterpart-amount", fk::money, false, "currency",
+               "monto de contraparte", "counterpart amount"},
+    field_spec{"planned_start", "planned-start", fk::date, false, "", "inicio previsto", "planned start"},
+    field_spec{"planned_end", "planned-end", fk::date, false, "", "fin previsto", "planned end"},
+    field_spec{"note", "note", fk::text, false, "", "nota", "note"},
+};
+
+constexpr std::array practice_fields = {
+    field_spec{"title", "title", fk::text, true, "", "título", "title"},
+    field_spec{"objective", "objective", fk::text, false, "", "objetivo", "objective"},
+    field_spec{"partners", "partners", fk::text, false, "", "socios", "partners"},
+    field_spec{"funder", "funder", fk::text, false, "", "financiador", "funder"},
+    field_spec{"process_steps", "steps", fk::text, false, "", "pasos del proceso", "process steps"},
+    field_spec{"results", "results", fk::text, false, "", "resultados", "results"},
+    field_spec{"commitments", "commitments", fk::text, false, "", "compromisos", "commitments"},
+    field_spec{"lessons", "lessons", fk::text, false, "", "lecciones aprendidas", "lessons learned"},
+    field_spec{"project_id", "project", fk::ref, false, "project", "proyecto", "project"},
+    field_spec{"territory", "territory", fk::territory, false, "", "territorio", "territory"},
+};
+
 constexpr std::array organisation_fields = {
     field_spec{"name", "name", fk::text, true, "", "nombre", "name"},
     field_spec{"acronym", "acronym", fk::text, false, "", "siglas", "acronym"},
@@ -172,6 +224,8 @@ constexpr std::array offer_fields = {
     field_spec{"sectors", "sectors", fk::text, false, "", "sectores", "sectors"},
     field_spec{"closes_on", "closes-on", fk::date, false, "", "cierre", "deadline"},
     field_spec{"status", "status", fk::text, false, "", "estado", "status"},
+    field_spec{"territories", "territories", fk::text, false, "", "territorios (vacío: todo el país)",
+               "territories (empty: the whole country)"},
 };
 
 constexpr std::array gad_fields = {
@@ -180,7 +234,7 @@ constexpr std::array gad_fields = {
     field_spec{"territory", "territory", fk::territory, false, "", "territorio", "territory"},
 };
 
-constexpr std::array<entity_spec, 11> all_specs = {{
+constexpr std::array<entity_spec, 14> all_specs = {{
     {"agreement", "agreement", "convenio", "agreement", true, "", agreement_fields,
      "title,kind,status,signed_on"},
     {"project", "project", "proyecto", "project", true, "", project_fields,
@@ -197,6 +251,12 @@ constexpr std::array<entity_spec, 11> all_specs = {{
      observation_fields, "indicator_id,observed_on,value"},
     {"transaction", "project_transaction", "transacción", "transaction", true, "project_id",
      transaction_fields, "project_id,type,tx_date,amount,currency"},
+    {"demand", "demand", "demanda", "demand", true, "", demand_fields,
+     "title,year,modality,priority,status"},
+    {"application", "application", "postulación", "application", true, "", application_fields,
+     "title,status,status_on,offer_id,cooperant_id"},
+    {"practice", "good_practice", "buena práctica", "good practice", true, "project_id",
+     practice_fields, "title,project_id,territory"},
     {"organisation", "organisation", "organización", "organisation", false, "", organisation_fields,
      "name,acronym,cinr_source,country,status"},
     {"offer", "offer", "oferta", "offer", false, "", offer_fields, "title,modality,closes_on,status"},

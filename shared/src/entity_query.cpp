@@ -35,7 +35,7 @@ result<record> entity_service::get(const entity_spec& e, std::string_view id) {
         rec.fields.emplace_back(cols[i], s.get_value(static_cast<int>(i + 2)));
     for (const auto& fs : e.fields) {
         if (!is_set_kind(fs.kind)) continue;
-        auto table = std::string(child_table(fs.kind));
+        auto table = std::string(child_table(fs));
         const auto& ccols = columns(table);
         std::string csql = "SELECT ";
         for (std::size_t i = 0; i < ccols.size(); ++i) csql += (i ? ", " : "") + ccols[i];

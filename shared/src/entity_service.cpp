@@ -77,7 +77,7 @@ result<std::string> entity_service::remove(const entity_spec& e, std::string_vie
     // Set children (a project's SDGs, an agreement's parties) go with their parent.
     for (const auto& fs : e.fields) {
         if (!is_set_kind(fs.kind)) continue;
-        auto table = child_table(fs.kind);
+        auto table = child_table(fs);
         auto s = r_.conn().prepare("SELECT id FROM " + std::string(table) + " WHERE " +
                                    std::string(parent_column(e)) + " = ?1 AND deleted = 0");
         s.bind(1, current->id);

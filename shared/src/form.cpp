@@ -72,7 +72,7 @@ result<checked_form> form_checker::check(const entity_spec& e, const form& f,
     bool money_given = false;
     for (const auto& fs : e.fields) {
         if (is_set_kind(fs.kind)) {
-            child_set set{&fs, std::string(child_table(fs.kind)), std::string(parent_column(e)), {}};
+            child_set set{&fs, std::string(child_table(fs)), std::string(parent_column(e)), {}};
             bool given = false;
             for (const auto& [k, text] : f) {
                 if (k != fs.option) continue;

@@ -35,14 +35,9 @@ error bad_shape(std::string_view field, std::string_view text, std::string_view 
                       "invalid format '" + std::string(text) + "'; use " + std::string(shape));
 }
 
-std::string today_iso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+/// The code list of SDG targets ("15.3"), loaded from data/iati/UNSDG-Targets.csv.
+constexpr std::string_view sdg_targets_list = "iati.UNSDG-Targets";
+
 
 }  // namespace
 
@@ -130,6 +125,29 @@ result<child_row> form_checker::check_child(const field_spec& fs, std::string_vi
             row.fields = {{"organisation_id", org->id}, {"role", role}};
             return row;
         }
+        case field_kind::sdg_target_set: {
+            auto dot = text.find('.');
+            std::string goal_text(text.substr(0, dot));
+            auto n = parse_int(field, goal_text);
+            if (!n) return std::move(n).err();
+            if (auto ok = check_sdg_goal(field, *n); !ok) return std::move(ok).err();
+            row.key = std::to_string(*n);
+            row.fields = {{"goal", *n}, {"target", sql::value()}};
+            if (dot != std::string_view::npos) {
+                std::string target = row.key + std::string(text.substr(dot));
+                if (auto ok = check_codelist(r_.conn(), field, sdg_targets_list, target); !ok)
+                    return std::move(ok).err();
+                row.key = target;
+                row.fields.back().second = target;
+            }
+            return row;
+        }
+        case field_kind::territory_set: {
+            if (auto ok = check_territory_exists(r_.conn(), field, text); !ok) return std::move(ok).err();
+            row.key = std::string(text);
+            row.fields = {{"territory", std::string(text)}};
+            return row;
+        }
         default: break;
     }
     throw std::logic_error("form_checker: column field passed as a set");
@@ -174,6 +192,12 @@ status form_checker::check_order(const entity_spec& e, const checked_form& out,
         return make_error(errc::bad_input, missing,
                           "falta la otra coordenada: indique latitud y longitud juntas",
                           "the other coordinate is missing: give latitude and longitude together");
+    }
+    // An application goes to an offer or to a cooperant: at least one of them.
+    if (e.table == "application" && get("offer_id").empty() && get("cooperant_id").empty()) {
+        return make_error(errc::bad_input, "--offer",
+                          "indique la oferta (--offer) o el cooperante (--cooperant) de la postulación",
+                          "give the offer (--offer) or the cooperant (--cooperant) applied to");
     }
     for (const auto& [from, to] : pairs) {
         auto a = get(from);

@@ -2,9 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
 #include <stdexcept>
 
 namespace minga {
+
+std::string today_iso() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
 
 std::string display_value(const sql::value& v) {
     struct visitor {
@@ -46,13 +56,20 @@ std::string_view child_table(field_kind k) {
         case field_kind::participant_set: return "project_participant";
         case field_kind::budget_set: return "project_budget";
         case field_kind::party_set: return "agreement_party";
+        case field_kind::sdg_target_set: return "demand_sdg";
+        case field_kind::territory_set: return "demand_territory";
         default: throw std::logic_error("child_table: not a set kind");
     }
+}
+
+std::string_view child_table(const field_spec& fs) {
+    return fs.arg.empty() ? child_table(fs.kind) : fs.arg;
 }
 
 std::string_view parent_column(const entity_spec& e) {
     if (e.table == "project") return "project_id";
     if (e.table == "agreement") return "agreement_id";
+    if (e.table == "demand") return "demand_id";
     return "";
 }
 

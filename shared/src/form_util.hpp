@@ -10,6 +10,8 @@
 
 namespace minga {
 
+/// Today's date (UTC) as YYYY-MM-DD.
+[[nodiscard]] std::string today_iso();
 /// A stored value as a person reads it ("" for NULL).
 [[nodiscard]] std::string display_value(const sql::value& v);
 [[nodiscard]] error missing_field(const field_spec& fs);
@@ -18,6 +20,8 @@ namespace minga {
                                  std::string_view id);
 /// Child table of a set field kind (project_sdg for sdg_set, ...).
 [[nodiscard]] std::string_view child_table(field_kind k);
+/// Child table of a set field: its `arg` when given, else the kind's default.
+[[nodiscard]] std::string_view child_table(const field_spec& fs);
 /// Column of child rows that points at the parent row of kind `e`.
 [[nodiscard]] std::string_view parent_column(const entity_spec& e);
 /// Checks `n` against a "min..max" range (empty range: anything).

@@ -1,5 +1,7 @@
 #include <minga/shared/offer_search.hpp>
 
+#include "text_list.hpp"
+
 #include <cctype>
 
 namespace minga {
@@ -57,6 +59,32 @@ void index_offer(sql::db& db, std::string_view offer_id) {
         "FROM offer o LEFT JOIN organisation org ON org.id = o.cooperant_id "
         "WHERE o.id = ?1 AND o.deleted = 0");
     ins.bind(1, offer_id).exec();
+    index_offer_tags(db, offer_id);
+}
+
+void index_offer_tags(sql::db& db, std::string_view offer_id) {
+    auto& del = db.cached("DELETE FROM offer_tag WHERE offer_id = ?1");
+    {
+        sql::reset_guard g(del);
+        del.bind(1, offer_id).exec();
+    }
+    auto& get = db.cached("SELECT sdgs, sectors FROM offer WHERE id = ?1 AND deleted = 0");
+    std::vector<std::string> tags;
+    {
+        sql::reset_guard g(get);
+        get.bind(1, offer_id);
+        if (!get.step()) return;
+        for (const auto& goal : split_list(get.get_text(0))) tags.push_back("ods:" + goal);
+        for (const auto& sector : split_list(get.get_text(1))) {
+            tags.push_back("sec:" + sector);
+            tags.push_back("grp:" + sector.substr(0, 3));
+        }
+    }
+    auto& ins = db.cached("INSERT OR IGNORE INTO offer_tag(tag, offer_id) VALUES (?1, ?2)");
+    for (const auto& t : tags) {
+        sql::reset_guard g(ins);
+        ins.bind(1, t).bind(2, offer_id).exec();
+    }
 }
 
 }  // namespace minga

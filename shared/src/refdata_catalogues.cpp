@@ -46,11 +46,12 @@ const std::string codelist_sql =
     "excluded.iati_code, excluded.active)";
 
 /// The IATI lists the model refers to, loaded as code lists 'iati.<name>'.
-constexpr std::array<std::string_view, 15> iati_lists{
+constexpr std::array<std::string_view, 16> iati_lists{
     "OrganisationType", "OrganisationRole",  "TransactionType", "ActivityStatus",
     "CollaborationType", "FinanceType",      "AidType",         "FlowType",
     "IndicatorMeasure", "BudgetStatus",      "ResultType",      "Country",
-    "Currency",         "Sector",            "SectorCategory"};
+    "Currency",         "Sector",            "SectorCategory",
+    "UNSDG-Targets"};
 
 /// ISO 4217 minor units that are not 2 (the IATI list does not carry them). Codes with no
 /// minor unit in ISO 4217 (XDR) or outside it (XBT) keep the default 2.

@@ -6,7 +6,7 @@
 namespace minga {
 
 namespace {
-constexpr std::array<table_def, 20> tables = {{
+constexpr std::array<table_def, 27> tables = {{
     {"gad", ownership::catalogue},
     {"gad_membership", ownership::catalogue},
     {"organisation", ownership::catalogue},
@@ -26,6 +26,13 @@ constexpr std::array<table_def, 20> tables = {{
     {"reporting_period", ownership::gad},
     {"monitoring_report", ownership::gad},
     {"observation", ownership::gad},
+    {"demand", ownership::gad},
+    {"demand_sdg", ownership::gad},
+    {"demand_sector", ownership::gad},
+    {"demand_territory", ownership::gad},
+    {"application", ownership::gad},
+    {"application_event", ownership::gad},
+    {"good_practice", ownership::gad},
     {"conflict", ownership::gad},
 }};
 }  // namespace

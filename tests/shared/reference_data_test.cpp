@@ -104,7 +104,9 @@ TEST_CASE("refdata: SDGs, DAC sectors, currencies and code lists") {
     CHECK(count(db, "SELECT minor_unit FROM currency WHERE code = 'CLF'") == 4);
     CHECK(count(db, "SELECT count(*) FROM codelist WHERE list LIKE 'cinr.%'") == 22);
     CHECK(count(db, "SELECT count(DISTINCT list) FROM codelist WHERE list LIKE 'cinr.%'") == 5);
-    CHECK(count(db, "SELECT count(DISTINCT list) FROM codelist WHERE list LIKE 'iati.%'") == 15);
+    CHECK(count(db, "SELECT count(DISTINCT list) FROM codelist WHERE list LIKE 'iati.%'") == 16);
+    // The 169 SDG targets, for demands ("15.3").
+    CHECK(count(db, "SELECT count(*) FROM codelist WHERE list = 'iati.UNSDG-Targets'") == 169);
     CHECK(count(db, "SELECT count(*) FROM codelist") == counts->codelist_entries);
     CHECK(count(db, "SELECT count(*) FROM codelist WHERE list = 'cinr.modalidad' "
                     "AND code = 'fin_no_reembolsable' AND iati_code = '110 ; C01 (o B03/B04)'") ==

@@ -34,6 +34,8 @@ enum class field_kind : std::uint8_t {
     participant_set,  ///< "ORG_ID:ROLE" (1 funding, 2 accountable, 3 extending, 4 implementing)
     budget_set,       ///< "2025-01-01:2025-12-31:15000.00" -> project_budget (USD unless project currency)
     party_set,        ///< "ORG_ID" or "ORG_ID:role" -> agreement_party
+    sdg_target_set,   ///< "15" or "15.3" (goal, or goal and target) -> demand_sdg
+    territory_set,    ///< "170150" (a parish, canton or province) -> demand_territory
 };
 
 [[nodiscard]] constexpr bool is_set_kind(field_kind k) noexcept {
@@ -45,7 +47,7 @@ struct field_spec {
     std::string_view option;    ///< command-line option / form field name, without "--"
     field_kind kind;
     bool required;              ///< must be given on add
-    std::string_view arg;       ///< see field_kind
+    std::string_view arg;       ///< see field_kind; for sets, the child table ("" = the kind's default)
     std::string_view label_es;  ///< what the field is, for people
     std::string_view label_en;
 };

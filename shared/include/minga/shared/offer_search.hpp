@@ -24,7 +24,11 @@ struct offer_hit {
 [[nodiscard]] std::vector<offer_hit> search_offers(replica& r, std::string_view text,
                                                    std::size_t limit = 50);
 
-/// Refreshes the search index row of one offer (called whenever an offer row is written).
+/// Refreshes the search index row and the matching tags of one offer (called whenever an
+/// offer row is written).
 void index_offer(sql::db& db, std::string_view offer_id);
+
+/// Refreshes the matching tags (`offer_tag`: 'ods:15', 'sec:31220', 'grp:312') of one offer.
+void index_offer_tags(sql::db& db, std::string_view offer_id);
 
 }  // namespace minga
