@@ -21,6 +21,8 @@ struct cmd_env {
 void register_admin_commands(CLI::App& app, cmd_env& env);
 /// `catalog import KIND FILE`, `consolidate`, `report --by X [--format text|csv|json]`.
 void register_central_commands(CLI::App& app, cmd_env& env);
+/// `export registry|iati`, `user add|list` (cmd_exports.cpp).
+void register_export_commands(CLI::App& app, cmd_env& env);
 /// `serve --listen HOST:PORT`.
 void register_serve_command(CLI::App& app, cmd_env& env);
 
