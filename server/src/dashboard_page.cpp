@@ -32,6 +32,12 @@ std::string usd_value(std::int64_t cents) {
     return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", abs / 100, abs % 100);
 }
 
+/// A measured value with two decimals, Spanish style ("1.234,50").
+std::string dec_text(double v) {
+    const auto cents = static_cast<std::int64_t>(v * 100 + (v >= 0 ? 0.5 : -0.5));
+    return usd_text(cents);
+}
+
 std::string date_text(std::int64_t ms) {
     if (ms <= 0) return "nunca";
     const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -67,15 +73,17 @@ constexpr std::string_view metric_heads =
 template <class Link, class Chip>
 std::string dimension_table(const report_table& t, std::string_view id, std::string_view head, Link link,
                             Chip chip) {
+    if (t.columns.size() < 6) return {};
     const std::size_t n = t.columns.size();  // last five: the metrics
     std::int64_t top = 1;
     for (const auto& row : t.rows) top = std::max(top, cents_of(row[n - 4]));
-    std::string out = fmt::format("<table id=\"{}\"><thead><tr><th>{}</th>{}<th class=\"bar\">Comprometido</th></tr></thead><tbody>",
+    std::string out = fmt::format("<table id=\"{}\" class=\"dim\"><thead><tr><th>{}</th>{}<th class=\"bar\">Comprometido</th></tr></thead><tbody>",
                                   id, head, metric_heads);
     for (const auto& row : t.rows) {
         const auto* code = std::get_if<std::string>(&row[0]);
+        const auto* number = std::get_if<std::int64_t>(&row[0]);  // SDG goals, years
         const auto* name = std::get_if<std::string>(&row[1]);
-        const std::string key = code ? *code : "";
+        const std::string key = code ? *code : number ? std::to_string(*number) : "";
         std::string label = html(name ? *name : key);
         if (auto href = link(key); !href.empty()) label = "<a href=\"" + html(href) + "\">" + label + "</a>";
         const auto colour = chip(key);
@@ -141,10 +149,10 @@ std::string indicators_section(const dashboard_view& v) {
            "<th class=\"bar\">Avance</th></tr></thead><tbody>";
     for (const auto& i : v.indicators) {
         const double pct = i.progress_pct.value_or(0);
-        out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2f}</td>"
-                           "<td class=\"num\">{:.2f}</td><td class=\"num\">{}</td><td class=\"bar\">",
-                           html(i.name), html(i.unit), i.projects, i.baseline, i.current,
-                           i.with_target > 0 ? fmt::format("{:.2f}", i.target) : "—");
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                           "<td class=\"num\" data-valor=\"{:.2f}\">{}</td><td class=\"num\">{}</td><td class=\"bar\">",
+                           html(i.name), html(i.unit), i.projects, dec_text(i.baseline), i.current,
+                           dec_text(i.current), i.with_target > 0 ? dec_text(i.target) : "—");
         if (i.progress_pct)
             out += fmt::format("<span style=\"width:{:.1f}%\"></span><em data-valor=\"{:.2f}\">{:.0f} %</em>",
                                std::clamp(pct, 0.0, 100.0), pct, pct);
@@ -216,15 +224,15 @@ std::string render_page(const dashboard_view& v) {
                 const int goal = code.empty() ? 0 : std::atoi(code.c_str());
                 return goal >= 1 && goal <= 17 ? v.sdg_colour[static_cast<std::size_t>(goal)] : "";
             };
-            body += "<section id=\"ods\"><h2>Por Objetivo de Desarrollo Sostenible (ODS)</h2>" +
+            body += "<section id=\"ods\" class=\"ancho\"><h2>Por Objetivo de Desarrollo Sostenible (ODS)</h2>" +
                     dimension_table(*v.ods, "tabla-ods", "ODS", no_link, chip) +
                     "<p class=\"nota\">Un proyecto cuenta completo en cada uno de sus ODS.</p></section>";
         }
         if (v.source)
-            body += "<section id=\"fuente\"><h2>Por fuente</h2>" +
+            body += "<section id=\"fuente\" class=\"compacto\"><h2>Por fuente</h2>" +
                     dimension_table(*v.source, "tabla-fuente", "Fuente", no_link, no_chip) + "</section>";
         if (v.modality)
-            body += "<section id=\"modalidad\"><h2>Por modalidad</h2>" +
+            body += "<section id=\"modalidad\" class=\"compacto\"><h2>Por modalidad</h2>" +
                     dimension_table(*v.modality, "tabla-modalidad", "Modalidad", no_link, no_chip) + "</section>";
         body += "</div>";
     }

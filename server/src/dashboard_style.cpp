@@ -18,8 +18,10 @@ h2{font-size:16px;margin:14px 0 6px;color:#123c5a}
 .card{background:#fff;border:1px solid #d8dee4;border-radius:6px;padding:8px 12px}
 .card .label{display:block;font-size:12px;color:#56636e}
 .card .value{display:block;font-size:20px;font-weight:bold}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:0 20px}
-#ods{grid-row:span 2}
+.grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 20px}
+.grid .ancho{grid-column:1/-1}
+.compacto td.bar,.compacto th.bar{display:none}
+.compacto table{font-size:12px}
 table{width:100%;border-collapse:collapse;background:#fff;font-size:13px}
 th,td{padding:3px 6px;border-bottom:1px solid #e3e7eb;text-align:left;vertical-align:middle}
 th{background:#e9eef2;font-weight:600}
