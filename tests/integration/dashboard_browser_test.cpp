@@ -82,7 +82,8 @@ TEST_CASE("dashboard: headless Chromium renders the signed-in page with the repo
     CHECK(value_of(page, "total-beneficiarios") == std::to_string(totals.at("beneficiarios").get<int>()));
     CHECK(value_of(page, "total-comprometido") == "60500.50");
     // Every province row of the report is on the page with its committed amount.
-    for (const auto& row : x.report("province").at("rows")) {
+    const auto provinces = x.report("province");
+    for (const auto& row : provinces.at("rows")) {
         const std::string code = row.at("provincia").is_null() ? "" : row.at("provincia").get<std::string>();
         const auto tr = page.find("<tr data-codigo=\"" + code + "\">");
         REQUIRE(tr != std::string::npos);
