@@ -96,5 +96,14 @@ srv consolidate
 srv report --by province
 srv report --by ods
 srv device list
+
+step "8. Exportaciones (registro nacional, IATI 2.03) y tablero"
+srv export registry --out "$work/registro-nacional.csv"
+srv export iati --per-gad --out "$work/iati"
+if command -v xmllint >/dev/null; then
+  xmllint --noout --nonet --schema "$root/data/iati/schema-2.03/iati-activities-schema.xsd" "$work"/iati/*.xml
+fi
+secret=$(srv --json user add "Oficina central" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
+echo "tablero (mientras el servidor siga en marcha): $url/dashboard/login#clave=$secret"
 echo
 echo "datos de la demostración en $work"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that building, testing and benchmarking minga need.
 # Idempotent: packages already present are skipped, so a second run does no network work.
+# libxml2-utils (xmllint) validates the IATI export against the XSD in the tests; chromium opens
+# the dashboard headless in the tests (chromium-driver for WebDriver use).
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,7 @@ packages=(
   libboost-dev libmsgpack-cxx-dev libsqlite3-dev sqlite3
   catch2 libzstd-dev libssl-dev libsodium-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
+  libxml2-utils chromium chromium-driver
 )
 
 missing=()

@@ -11,6 +11,7 @@ public:
                                      std::string_view bearer) override {
         return c_.handle(request, bearer);
     }
+    central* store() noexcept override { return &c_; }
 
 private:
     central c_;

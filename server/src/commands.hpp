@@ -23,6 +23,8 @@ void register_admin_commands(CLI::App& app, cmd_env& env);
 /// `catalog import KIND FILE`, `consolidate [--full]`, `fx import FILE`, `report --by X`,
 /// `report indicators --by X`, `report quality [--days N]` (each `--format text|csv|json`).
 void register_central_commands(CLI::App& app, cmd_env& env);
+/// `export registry|iati`, `user add|list` (cmd_exports.cpp).
+void register_export_commands(CLI::App& app, cmd_env& env);
 /// `serve --listen HOST:PORT`.
 void register_serve_command(CLI::App& app, cmd_env& env);
 /// `compact --keep-days N` (cmd_compact.cpp).

@@ -1,5 +1,6 @@
 #include "http_session.hpp"
 
+#include "dashboard_api.hpp"
 #include "http_headers.hpp"
 #include <minga/shared/zstd_codec.hpp>
 
@@ -157,6 +158,7 @@ void http_session::handle_request() {
         return send_text(200, "ok");
     }
     if (route_ == sync_route) return handle_sync();
+    if (is_dashboard_path(path_of(sv(req.target())))) return handle_dashboard();
     send_text(404, "no encontrado / not found");
 }
 

@@ -25,6 +25,8 @@
 
 namespace minga::server {
 
+struct dashboard_response;  // dashboard_api.hpp
+
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
     http_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<server_context> ctx);
@@ -50,6 +52,9 @@ private:
     void on_read(boost::beast::error_code ec, std::size_t n);
     void handle_request();
     void handle_sync();
+    // The dashboard (dashboard_http.cpp): its pages and JSON, computed on the store thread.
+    void handle_dashboard();
+    void send_dashboard(dashboard_response res);
     void on_store_reply(store_reply reply);
     void on_stop();
 

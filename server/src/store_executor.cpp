@@ -22,6 +22,16 @@ store_executor::~store_executor() { stop(); }
 
 status store_executor::submit(std::vector<std::uint8_t> request, std::string bearer,
                               net::any_io_executor ex, store_completion done) {
+    return enqueue(job{std::move(request), std::move(bearer),
+                       net::prefer(ex, net::execution::outstanding_work.tracked), std::move(done), {}});
+}
+
+status store_executor::submit_task(store_task work, net::any_io_executor ex, std::function<void()> done) {
+    return enqueue(job{{}, {}, net::prefer(ex, net::execution::outstanding_work.tracked),
+                       [d = std::move(done)](store_reply) { d(); }, std::move(work)});
+}
+
+status store_executor::enqueue(job j) {
     {
         std::lock_guard lock(mu_);
         if (stopping_) {
@@ -33,9 +43,7 @@ status store_executor::submit(std::vector<std::uint8_t> request, std::string bea
                               "el servidor está ocupado; intente de nuevo en unos minutos",
                               "the server is busy; try again in a few minutes");
         }
-        queue_.push_back(job{std::move(request), std::move(bearer),
-                             net::prefer(ex, net::execution::outstanding_work.tracked),
-                             std::move(done)});
+        queue_.push_back(std::move(j));
     }
     cv_.notify_one();
     return {};
@@ -80,6 +88,14 @@ void store_executor::run() {
 store_reply store_executor::execute(const job& j) noexcept {
     const auto start = std::chrono::steady_clock::now();
     store_reply reply;
+    if (j.task) {
+        try {
+            j.task(*backend_);
+        } catch (const std::exception& e) {
+            log_.error("fallo del almacén en una tarea: {}", e.what());
+        }
+        return reply;
+    }
     try {
         reply.body = backend_->handle(j.request, j.bearer);
         reply.code = response_code(reply.body);

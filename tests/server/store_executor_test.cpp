@@ -114,3 +114,34 @@ TEST_CASE("store executor: the reply carries the code of an error frame", "[serv
     store.stop();
     CHECK(codes == std::vector<errc>{errc::ok, errc::bad_frame});
 }
+
+TEST_CASE("store executor: a task runs on the store thread in queue order and its completion "
+          "comes even when it throws", "[server][store]") {
+    std::ostringstream log;
+    server::log_sink sink(log);
+    server::store_executor store(std::make_unique<echo_backend>(), server::store_executor_options{4, "es"},
+                                 server::logger(sink, "store"));
+    net::io_context ioc;
+    auto strand = net::make_strand(ioc);
+    std::vector<std::string> order;  // written on the strand only
+    std::thread::id store_thread;
+    bool saw_backend = false;
+    REQUIRE(store.submit(bytes{0xc0}, "", strand, [&](server::store_reply) { order.push_back("request"); }).ok());
+    REQUIRE(store
+                .submit_task(
+                    [&](server::store_backend& b) {
+                        store_thread = std::this_thread::get_id();
+                        saw_backend = dynamic_cast<echo_backend*>(&b) != nullptr && b.store() == nullptr;
+                    },
+                    strand, [&] { order.push_back("task"); })
+                .ok());
+    REQUIRE(store.submit_task([](server::store_backend&) { throw std::runtime_error("disk I/O error"); }, strand,
+                              [&] { order.push_back("thrown"); })
+                .ok());
+    ioc.run();
+    store.stop();
+    CHECK(order == std::vector<std::string>{"request", "task", "thrown"});
+    CHECK(saw_backend);
+    CHECK(store_thread != std::this_thread::get_id());
+    CHECK(log.str().find("disk I/O error") != std::string::npos);
+}

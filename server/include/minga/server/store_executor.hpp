@@ -29,6 +29,10 @@
 #include <thread>
 #include <vector>
 
+namespace minga {
+class central;
+}
+
 namespace minga::server {
 
 /// What the executor runs requests against: the central store in production, fakes in tests.
@@ -39,7 +43,14 @@ public:
     virtual ~store_backend() = default;
     [[nodiscard]] virtual std::vector<std::uint8_t> handle(std::span<const std::uint8_t> request,
                                                            std::string_view bearer) = 0;
+    /// The central store behind the backend, for store work that is not a protocol request
+    /// (the dashboard's queries, `submit_task`); nullptr when there is none (test fakes).
+    [[nodiscard]] virtual central* store() noexcept { return nullptr; }
 };
+
+/// Store work other than a protocol request, run on the store thread with the backend.
+/// It reports through what it captured; an exception it throws is logged and swallowed.
+using store_task = std::function<void(store_backend&)>;
 
 /// The answer to one job: the response frame and its error code (`ok` unless an error frame).
 struct store_reply {
@@ -71,6 +82,11 @@ public:
     [[nodiscard]] status submit(std::vector<std::uint8_t> request, std::string bearer,
                                 boost::asio::any_io_executor ex, store_completion done);
 
+    /// Queues `work` like a request (same queue, same bound, same errors); `done` is posted to
+    /// `ex` once `work` has run (also when it threw).
+    [[nodiscard]] status submit_task(store_task work, boost::asio::any_io_executor ex,
+                                     std::function<void()> done);
+
     /// Jobs waiting (not counting the one running).
     [[nodiscard]] std::size_t queued() const;
 
@@ -83,10 +99,12 @@ private:
         std::string bearer;
         boost::asio::any_io_executor ex;  // tracked: keeps the session's io_context alive
         store_completion done;
+        store_task task;  // set for submit_task(): run instead of backend_->handle()
     };
 
     void run();
     [[nodiscard]] store_reply execute(const job& j) noexcept;
+    [[nodiscard]] status enqueue(job j);
 
     std::unique_ptr<store_backend> backend_;
     store_executor_options opts_;
