@@ -1,6 +1,7 @@
 // Commands that talk to the server or compare with it: enroll, sync, conflicts, digest.
 // The network is http_transport; the protocol and every SQL statement live in shared/.
 #include "commands.hpp"
+#include "secure_link.hpp"
 
 #include <minga/client/http_transport.hpp>
 #include <minga/shared/conflicts.hpp>
@@ -53,15 +54,21 @@ void register_enroll(CLI::App& app, cmd_env& env) {
         std::string server;
         std::string token;
         std::string name;
+        std::string pin;
+        std::string ca;
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("enroll", "inscribir este dispositivo en un servidor (necesita conexión)");
-    cmd->add_option("--server", o->server, "dirección del servidor, p. ej. http://servidor:8080")->required();
+    cmd->add_option("--server", o->server, "dirección del servidor, p. ej. https://servidor:8443")->required();
+    cmd->add_option("--pin", o->pin, "huella del certificado del servidor, sha256:HEX (`minga-server cert show`)");
+    cmd->add_option("--ca", o->ca, "archivo PEM de la autoridad que firmó el certificado del servidor");
     cmd->add_option("--token", o->token, "token de un solo uso de `minga-server device enroll`")->required();
     cmd->add_option("--name", o->name, "nombre de este dispositivo (predeterminado: el del equipo)");
     cmd->callback([&env, o] {
         env.action = [o, &g = env.g](printer& p) {
-            auto t = http_transport::create(o->server);
+            auto trust = trust_from_options(o->server, o->pin, o->ca);
+            if (!trust) return p.fail(trust.err());
+            auto t = open_link(o->server, *trust, p);
             if (!t) return p.fail(t.err());
             int code = 0;
             auto r = open_replica(p, g, code);
@@ -69,6 +76,7 @@ void register_enroll(CLI::App& app, cmd_env& env) {
             const std::string name = o->name.empty() ? host_name() : o->name;
             auto rep = enroll(*r, t->as_transport_fn(), t->url().text(), o->token, name);
             if (!rep) return fail_sync(p, *r, rep.err());
+            save_trust(*r, *trust);
             std::string gads;
             for (const auto& x : rep->gads) gads += (gads.empty() ? "" : ", ") + x;
             p.done(fmt::format("{} {} (GAD {}). {}: {}; {}",
@@ -99,7 +107,7 @@ void register_sync(CLI::App& app, cmd_env& env) {
                     "este dispositivo no está inscrito; use `minga enroll --server URL --token T`",
                     "this device is not enrolled; use `minga enroll --server URL --token T`"));
             }
-            auto t = http_transport::create(link.server_url);
+            auto t = open_link(*r, link.server_url, p);
             if (!t) return p.fail(t.err());
             const bool tty = !g.json && isatty(STDERR_FILENO);
             auto progress = [&](const sync_progress& s) {

@@ -31,19 +31,27 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 void register_init(CLI::App& app, cmd_env& env) {
-    auto refdata = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("init", "crear el almacén del servidor y cargar los datos de referencia");
-    cmd->add_option("--refdata", *refdata, "carpeta de datos de referencia (predeterminada: la instalada)");
-    cmd->callback([&env, refdata] {
-        env.action = [refdata, &g = env.g](printer& p) {
-            auto dir = refdata->empty() ? find_data_dir()
-                                        : result<std::filesystem::path>(*refdata);
+    struct opts {
+        std::string refdata;
+        std::vector<std::string> tls_hosts;
+    };
+    auto o = std::make_shared<opts>();
+    auto* cmd = app.add_subcommand("init", "crear el almacén del servidor, cargar los datos de referencia y un certificado TLS autofirmado");
+    cmd->add_option("--refdata", o->refdata, "carpeta de datos de referencia (predeterminada: la instalada)");
+    cmd->add_option("--tls-host", o->tls_hosts, "nombre o IP adicional del servidor en el certificado (repetible)");
+    cmd->callback([&env, o] {
+        env.action = [o, &g = env.g](printer& p) {
+            auto dir = o->refdata.empty() ? find_data_dir()
+                                          : result<std::filesystem::path>(o->refdata);
             if (!dir) return p.fail(dir.err());
             auto c = central::create(g.data_dir, *dir);
             if (!c) return p.fail(c.err());
-            p.done(fmt::format("{} {}", p.pick("Almacén del servidor creado en", "Server store created in"),
-                               g.data_dir),
-                   {{"ok", true}, {"data", g.data_dir}});
+            // The certificate comes after the store: a store that exists means init ran.
+            auto fp = create_server_cert(g, o->tls_hosts);
+            if (!fp) return p.fail(fp.err());
+            p.done(fmt::format("{} {}\n{}", p.pick("Almacén del servidor creado en", "Server store created in"),
+                               g.data_dir, cert_created_text(p, g, *fp)),
+                   {{"ok", true}, {"data", g.data_dir}, {"fingerprint", *fp}});
             return 0;
         };
     });
