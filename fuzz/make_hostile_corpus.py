@@ -119,7 +119,7 @@ corpus = {
     "bad_frame__hello_body_is_a_string": pack(frame("hola", type_=2)),
     "bad_frame__hello_missing_fields": pack(frame([1], type_=2)),
     "bad_frame__push_changes_is_a_map": pack(frame([DEVICE, Map()])),
-    "bad_frame__change_op_unknown": pack(push(change(op=9))),
+    "bad_input__change_op_unknown": pack(push(change(op=9))),
     "bad_frame__change_seq_negative": pack(push(change(seq=-1))),
     "bad_frame__change_table_is_nil": pack(push(change(table=None))),
     "bad_frame__field_value_is_bool": pack(push(change(fields=Map([("value", True)])))),
@@ -127,7 +127,7 @@ corpus = {
     "bad_frame__field_value_above_int64": pack(push(change(fields=Map([("value", 2**64 - 1)])))),
     "bad_frame__ext_type_in_field": pack(push(change(fields=Map([("value", Raw(b"\xd4\x01\x00"))])))),
     "bad_frame__pull_is_hello_shaped": pack(frame([1, 1, DEVICE, "x"], type_=8)),
-    "bad_frame__server_message_type_sent_by_client": pack(frame([0, 0, 0, 0, []], type_=9)),
+    "ok__server_message_type_sent_by_client": pack(frame([0, 0, 0, 0, []], type_=9)),
     # Versions nobody serves.
     "unsupported_version__version_0": pack(frame([1, 1, DEVICE, "x"], type_=2, version=0)),
     "unsupported_version__version_99": pack(frame([1, 1, DEVICE, "x"], type_=2, version=99)),

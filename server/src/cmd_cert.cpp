@@ -1,7 +1,7 @@
 // `minga-server cert create|show`: the server's TLS certificate. `init` creates one too (see
 // cmd_admin.cpp); `show` prints the fingerprint an administrator gives to devices (`--pin`).
 #include "commands.hpp"
-#include "tls_files.hpp"
+#include <minga/server/tls_files.hpp>
 
 #include <fmt/format.h>
 

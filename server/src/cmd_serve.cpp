@@ -1,7 +1,7 @@
 // `minga-server serve`: the store executor, the HTTP endpoint on one io_context, and a clean
 // stop on SIGINT/SIGTERM (stop accepting, finish requests in flight, stop the executor).
 #include "commands.hpp"
-#include "tls_files.hpp"
+#include <minga/server/tls_files.hpp>
 
 #include <minga/server/central_backend.hpp>
 #include <minga/server/http_server.hpp>

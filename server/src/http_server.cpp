@@ -3,7 +3,7 @@
 #include "http_session.hpp"
 #include "http_stream.hpp"
 #include "server_context.hpp"
-#include "tls_files.hpp"
+#include <minga/server/tls_files.hpp>
 
 #include <minga/server/frames.hpp>
 #include <minga/server/version.hpp>

@@ -235,6 +235,7 @@ void http_session::handle_sync() {
     if (!admit_device(bearer)) {
         ctx_->log.warn("c={} rechazada: el dispositivo ya tiene {} conexiones abiertas", id_,
                        ctx_->cfg.max_connections_per_device);
+        close_after_answer_ = true;  // the connection itself is the one too many
         return send_error(503, make_error(errc::busy, "connections",
                                           "este dispositivo ya tiene demasiadas conexiones abiertas; "
                                           "intente más tarde",
@@ -320,7 +321,7 @@ void http_session::send_text(unsigned status, std::string_view text, std::string
 }
 
 void http_session::do_write(bool close) {
-    const bool keep = !close && !stopping_ && !ctx_->stopping && parser_ &&
+    const bool keep = !close && !close_after_answer_ && !stopping_ && !ctx_->stopping && parser_ &&
                       parser_->is_done() && parser_->get().keep_alive();
     res_.version(parser_ && parser_->is_header_done() ? parser_->get().version() : 11);
     res_.set(http::field::server, server_header());

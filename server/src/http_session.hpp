@@ -79,6 +79,7 @@ private:
     phase phase_ = phase::header;
     bool stopping_ = false;   // seen on this strand: no new request after the current one
     bool accepts_zstd_ = false;
+    bool close_after_answer_ = false;  // set when a request is refused for the connection itself
     // Per-request figures for the summary log line (never payloads or credentials).
     std::chrono::steady_clock::time_point started_;
     std::size_t bytes_in_ = 0;

@@ -1,6 +1,6 @@
 // Self-signed certificates and the server's TLS context, with OpenSSL's own APIs (no crypto of
 // our own). Every OpenSSL object is held by a unique_ptr with its free function.
-#include "tls_files.hpp"
+#include <minga/server/tls_files.hpp>
 
 #include <minga/server/tuning.hpp>
 #include <minga/shared/cert_pin.hpp>

@@ -47,14 +47,15 @@ public:
         return json_of(r);
     }
 
-    /// Starts `serve --listen 127.0.0.1:0` (plain HTTP unless `link::tls`) and returns the URL
-    /// from its first line.
-    std::string start(link l = link::plain) {
+    /// Starts `serve --listen 127.0.0.1:0` (plain HTTP unless `link::tls`, then `extra`
+    /// options) and returns the URL from its first line.
+    std::string start(link l = link::plain, const std::vector<std::string>& extra = {}) {
         run_options o;
         o.env = {{"MINGA_DATA", std::nullopt}, {"MINGA_LANG", std::nullopt}};
         std::vector<std::string> args{"--data", data_dir().string(), "serve", "--listen",
                                       "127.0.0.1:0"};
         if (l == link::plain) args.emplace_back("--plain-http");
+        args.insert(args.end(), extra.begin(), extra.end());
         tls_ = l == link::tls;
         child_.emplace(minga_server_bin(), args, o);
         auto line = child_->read_line();

@@ -9,6 +9,7 @@
 // A refused cell must answer the expected error code and leave every table of the store as it
 // was. An allowed cell must change what it asked for and nothing outside the caller's scope.
 // A pull cell must deliver no row of a GAD outside the caller's scope.
+#include "store_state.hpp"
 #include "sync_fixture.hpp"
 
 #include <minga/protocol/codec.hpp>
@@ -33,42 +34,6 @@ constexpr const char* gad_other = "170157";  // a parish outside the mancomunida
 constexpr const char* gad_manc = "M0001";    // includes 170151 and 170152
 
 using bytes = std::vector<std::uint8_t>;
-
-/// Everything the server stores that a device could change: every synced table, the change
-/// index, the field clocks and the devices (credential state, high-water marks). Returned as a
-/// hash so that a failed comparison prints two numbers, not the store.
-std::size_t stored_state(sql::db& db, const std::vector<std::string>& gads = {}) {
-    std::string out;
-    auto dump = [&](const std::string& sql) {
-        auto s = db.prepare(sql);
-        while (s.step()) {
-            for (int i = 0; i < s.columns(); ++i) {
-                auto v = s.get_value(i);
-                if (auto* t = std::get_if<std::string>(&v)) out += *t;
-                else if (auto* n = std::get_if<std::int64_t>(&v)) out += std::to_string(*n);
-                else if (auto* b = std::get_if<sql::blob>(&v)) out.append(b->begin(), b->end());
-                out += '\x1f';
-            }
-            out += '\n';
-        }
-    };
-    std::string where;
-    if (!gads.empty()) {
-        where = " WHERE owner_gad IN (";
-        for (std::size_t i = 0; i < gads.size(); ++i) where += (i ? ",'" : "'") + gads[i] + "'";
-        where += ")";
-    }
-    for (const auto& t : synced_tables()) {
-        if (!gads.empty() && t.owner != ownership::gad) continue;
-        dump("SELECT * FROM " + std::string(t.name) + where + " ORDER BY 1");
-    }
-    dump("SELECT tbl, row_id, owner_gad FROM change_index" + where + " ORDER BY tbl, row_id");
-    if (gads.empty()) {
-        dump("SELECT * FROM field_clock ORDER BY 1, 2");
-        dump("SELECT id, gads, status, token_hash, credential_hash, acked_through FROM device ORDER BY num");
-    }
-    return std::hash<std::string>{}(out);
-}
 
 std::string text_of(sql::db& db, const std::string& sql) {
     auto s = db.prepare(sql);
@@ -349,27 +314,27 @@ TEST_CASE("authorization matrix: every operation by every caller, asserted on th
             std::vector<std::string> outside;  // GADs the caller may not touch
             for (const char* g : {"170151", "170152", "170157", "170156", "M0001"})
                 if (std::find(c.scope.begin(), c.scope.end(), g) == c.scope.end()) outside.emplace_back(g);
-            const std::size_t before = stored_state(db);
-            const std::size_t before_outside = stored_state(db, outside);
+            const std::size_t before = testing::stored_state(db);
+            const std::size_t before_outside = testing::stored_state(db, outside);
             const answer a = op.run(m, c);
             if (may) {
                 ++allowed;
                 CHECK(a.code() == errc::ok);
                 CHECK(op.effect(m, c));
-                CHECK(stored_state(db, outside) == before_outside);
+                CHECK(testing::stored_state(db, outside) == before_outside);
             } else {
                 ++refused;
                 const errc want = authenticated(c) ? op.refused_code : errc::unauthorized;
                 CHECK(a.code() == want);
-                CHECK(stored_state(db) == before);
+                CHECK(testing::stored_state(db) == before);
             }
         }
         // Reading: a pull from the start delivers nothing outside the caller's scope.
         INFO("caller: " << c.name << "; operation: pull");
         ++cells;
-        const std::size_t before = stored_state(db);
+        const std::size_t before = testing::stored_state(db);
         const auto p = pull_all(m, c);
-        CHECK(stored_state(db) == before);
+        CHECK(testing::stored_state(db) == before);
         if (!authenticated(c)) {
             CHECK(p.code == errc::unauthorized);
             CHECK(p.rows == 0);
