@@ -132,8 +132,8 @@ corpus = {
     "unsupported_version__version_0": pack(frame([1, 1, DEVICE, "x"], type_=2, version=0)),
     "unsupported_version__version_99": pack(frame([1, 1, DEVICE, "x"], type_=2, version=99)),
     # Huge declared lengths with few bytes behind them.
-    "too_large__str32_declares_4gb": pack(frame([Raw(b"\xdb\xff\xff\xff\xff" + b"x" * 8), []])),
-    "too_large__bin32_declares_4gb": pack(push(change(fields=Map([("photo", Raw(b"\xc6\xff\xff\xff\xff\x00"))])))),
+    "bad_frame__str32_declares_4gb": pack(frame([Raw(b"\xdb\xff\xff\xff\xff" + b"x" * 8), []])),
+    "bad_frame__bin32_declares_4gb": pack(push(change(fields=Map([("photo", Raw(b"\xc6\xff\xff\xff\xff\x00"))])))),
     "too_large__array32_declares_4g_changes": pack(frame([DEVICE, Raw(b"\xdd\xff\xff\xff\xff")])),
     "too_large__map32_declares_4g_fields": pack(push(change(fields=Raw(b"\xdf\xff\xff\xff\xff")))),
     "too_large__array16_declares_65535_blocks": pack(frame([DEVICE, Raw(b"\xdc\xff\xff")])),
@@ -159,8 +159,8 @@ corpus = {
     "bad_input__pull_max_rows_zero": pack(frame([0, 0, 65536], type_=8)),
     "bad_input__remove_with_fields": pack(push(change(op=2))),
     # Valid frames the server must still refuse (scope, names it never runs as SQL).
-    "ok__push_table_name_injection": pack(push(change(table="observation; DROP TABLE device"))),
-    "ok__push_column_name_injection": pack(push(change(fields=Map([("value) VALUES (1); --", 1)])))),
+    "bad_input__push_table_name_injection": pack(push(change(table="observation; DROP TABLE device"))),
+    "bad_input__push_column_name_injection": pack(push(change(fields=Map([("value) VALUES (1); --", 1)])))),
     "ok__push_catalogue_table": pack(push(change(table="organisation", owner_gad="", fields=Map([("name", "x")])))),
     "ok__push_device_table": pack(push(change(table="device", fields=Map([("status", "activo")])))),
     "ok__push_other_gad": pack(push(change(owner_gad="090150"))),
