@@ -2,6 +2,7 @@
 // They open the store themselves; SQLite's WAL lets them run while `serve` is up.
 #include "commands.hpp"
 
+#include <minga/server/tls_files.hpp>
 #include <minga/server/tuning.hpp>
 #include <minga/shared/reference_data.hpp>
 
@@ -106,17 +107,22 @@ void register_device_enroll(CLI::App* device, cmd_env& env) {
             if (!c) return code;
             auto e = c->enroll_device(o->gad, o->name, o->ttl_hours * 3600 * 1000);
             if (!e) return p.fail(e.err());
+            // The fingerprint the device pins, when this server has its own certificate.
+            auto pin = fingerprint_of(tls_paths::in(g.data_dir).cert);
+            const std::string pin_arg = pin ? " --pin " + *pin : "";
             nlohmann::json doc = {{"ok", true},          {"token", e->token},
                                   {"expires_ms", e->expires_ms}, {"gads", e->gads},
                                   {"device_slot", e->device_slot}};
-            p.done(fmt::format("{} {} ({} {}):\n  {}\n{}",
+            if (pin) doc["pin"] = *pin;
+            p.done(fmt::format("{} {} ({} {}):\n  {}\n{}{}",
                                p.pick("Token de inscripción para", "Enrolment token for"),
                                join(e->gads), p.pick("válido hasta", "valid until"),
                                utc_text(e->expires_ms), e->token,
                                p.pick("Se muestra una sola vez. En el dispositivo: "
                                       "minga enroll --server URL --token TOKEN",
                                       "Shown only once. On the device: "
-                                      "minga enroll --server URL --token TOKEN")),
+                                      "minga enroll --server URL --token TOKEN"),
+                               pin_arg),
                    doc);
             return 0;
         };

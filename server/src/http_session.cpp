@@ -11,6 +11,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
@@ -29,7 +30,9 @@ constexpr std::string_view health_route = "/health";
 constexpr std::string_view other_route = "(otra)";  // unknown paths are not logged verbatim
 
 bool is_disconnect(beast::error_code ec) {
+    // stream_truncated: a TLS client that closed without close_notify, as most do.
     return ec == net::error::operation_aborted || ec == net::error::eof ||
+           ec == net::ssl::error::stream_truncated ||
            ec == net::error::connection_reset || ec == net::error::broken_pipe ||
            ec == http::error::end_of_stream;
 }
@@ -61,6 +64,10 @@ http_session::~http_session() {
 
 void http_session::run() {
     id_ = ctx_->add(weak_from_this(), remote_);
+    // Small writes (TLS handshake records, short answers) go out at once, not after the
+    // peer's delayed ACK.
+    beast::error_code nd;
+    stream_.tcp().socket().set_option(net::ip::tcp::no_delay(true), nd);
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(stream_.is_tls() ? &http_session::do_handshake
                                                              : &http_session::do_read,
