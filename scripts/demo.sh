@@ -38,6 +38,9 @@ for _ in $(seq 1 100); do [ -s "$work/server.out" ] && break; sleep 0.1; done
 url="$(sed -n 's/^listening on //p' "$work/server.out" | head -n1)"
 [ -n "$url" ] || { echo "el servidor no arrancó; vea $work/server.log" >&2; exit 1; }
 echo "servidor en $url"
+# The certificate `init` created; each device pins its fingerprint when it enrols.
+pin="$(srv cert show)"
+echo "huella del certificado: $pin"
 
 step "2. GAD parroquial de Alangasí (170151): trabajo sin conexión"
 alangasi init --gad 170151
@@ -61,7 +64,7 @@ alangasi status
 
 step "3. Inscripción y primera sincronización (el enlace aparece)"
 token=$(srv --json device enroll --gad 170151 --name "Laptop técnico" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
-alangasi enroll --server "$url" --token "$token"
+alangasi enroll --server "$url" --token "$token" --pin "$pin"
 alangasi sync
 alangasi offer search educacion
 alangasi offer search agua potable
@@ -74,11 +77,11 @@ alangasi sync
 
 step "5. Una tableta de la misma parroquia y un dispositivo de Amaguaña (170152)"
 tablet init --gad 170151
-tablet enroll --server "$url" --token "$(srv --json device enroll --gad 170151 --name Tableta | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')"
+tablet enroll --server "$url" --pin "$pin" --token "$(srv --json device enroll --gad 170151 --name Tableta | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')"
 tablet sync
 tablet list project
 amaguana init --gad 170152
-amaguana enroll --server "$url" --token "$(srv --json device enroll --gad 170152 --name Amaguaña | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')"
+amaguana enroll --server "$url" --pin "$pin" --token "$(srv --json device enroll --gad 170152 --name Amaguaña | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')"
 amaguana sync
 echo "Amaguaña ve $(amaguana --json list project | sed -n 's/.*"count":\([0-9]*\).*/\1/p') proyectos de Alangasí (debe ser 0)"
 

@@ -13,6 +13,12 @@ packages=(
   libxml2-utils chromium chromium-driver
 )
 
+# Fuzzing (fuzz/, -DMINGA_FUZZ=ON) needs clang and its libFuzzer runtime; only when asked:
+#   MINGA_FUZZ=1 bash scripts/install-deps.sh
+if [ "${MINGA_FUZZ:-0}" = "1" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

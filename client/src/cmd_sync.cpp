@@ -1,6 +1,7 @@
 // Commands that talk to the server or compare with it: enroll, sync, conflicts, digest.
 // The network is http_transport; the protocol and every SQL statement live in shared/.
 #include "commands.hpp"
+#include "secure_link.hpp"
 #include "sync_text.hpp"
 
 #include <minga/client/http_transport.hpp>
@@ -77,15 +78,21 @@ void register_enroll(CLI::App& app, cmd_env& env) {
         std::string server;
         std::string token;
         std::string name;
+        std::string pin;
+        std::string ca;
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("enroll", "inscribir este dispositivo en un servidor (necesita conexión)");
-    cmd->add_option("--server", o->server, "dirección del servidor, p. ej. http://servidor:8080")->required();
+    cmd->add_option("--server", o->server, "dirección del servidor, p. ej. https://servidor:8443")->required();
+    cmd->add_option("--pin", o->pin, "huella del certificado del servidor, sha256:HEX (`minga-server cert show`)");
+    cmd->add_option("--ca", o->ca, "archivo PEM de la autoridad que firmó el certificado del servidor");
     cmd->add_option("--token", o->token, "token de un solo uso de `minga-server device enroll`")->required();
     cmd->add_option("--name", o->name, "nombre de este dispositivo (predeterminado: el del equipo)");
     cmd->callback([&env, o] {
         env.action = [o, &g = env.g](printer& p) {
-            auto t = http_transport::create(o->server);
+            auto trust = trust_from_options(o->server, o->pin, o->ca);
+            if (!trust) return p.fail(trust.err());
+            auto t = open_link(o->server, *trust, p);
             if (!t) return p.fail(t.err());
             int code = 0;
             auto r = open_replica(p, g, code);
@@ -93,6 +100,7 @@ void register_enroll(CLI::App& app, cmd_env& env) {
             const std::string name = o->name.empty() ? host_name() : o->name;
             auto rep = enroll(*r, t->as_transport_fn(), t->url().text(), o->token, name);
             if (!rep) return fail_sync(p, *r, rep.err());
+            save_trust(*r, *trust);
             std::string gads;
             for (const auto& x : rep->gads) gads += (gads.empty() ? "" : ", ") + x;
             p.done(fmt::format("{} {} (GAD {}). {}: {}; {}",
@@ -115,9 +123,9 @@ struct sync_cli_opts {
     std::uint32_t retries = sync_tuning::max_retries;
 };
 
-/// The transport for a sync: with --max-time, no single phase of a request may wait longer
-/// than the whole sync may take.
-result<http_transport> sync_transport(const std::string& url, std::int64_t max_ms) {
+/// The transport for a sync, with the trust stored at enrolment: with --max-time, no single
+/// phase of a request may wait longer than the whole sync may take.
+result<http_transport> sync_transport(replica& r, const std::string& url, std::int64_t max_ms, printer& p) {
     transport_options t;
     if (max_ms > 0) {
         const std::chrono::milliseconds cap(max_ms);
@@ -125,7 +133,7 @@ result<http_transport> sync_transport(const std::string& url, std::int64_t max_m
         t.write_timeout = std::min(t.write_timeout, cap);
         t.read_timeout = std::min(t.read_timeout, cap);
     }
-    return http_transport::create(url, t);
+    return open_link(r, url, p, t);
 }
 
 int run_sync(printer& p, const global_options& g, const sync_cli_opts& o) {
@@ -141,7 +149,7 @@ int run_sync(printer& p, const global_options& g, const sync_cli_opts& o) {
     sync_options so;
     so.max_time_ms = static_cast<std::int64_t>(o.max_time_s * 1000);
     so.retry.max_retries = o.retries;
-    auto t = sync_transport(link.server_url, so.max_time_ms);
+    auto t = sync_transport(*r, link.server_url, so.max_time_ms, p);
     if (!t) return p.fail(t.err());
     // A terminal gets one line rewritten in place; --progress gets one line per step.
     const bool tty = !g.json && isatty(STDERR_FILENO);

@@ -1,5 +1,7 @@
 #include <minga/client/http_transport.hpp>
 
+#include "tls_client.hpp"
+
 #include <minga/client/version.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -16,8 +18,11 @@
 #include <fmt/format.h>
 #include <minga/shared/zstd_codec.hpp>
 
+#include <boost/asio/ssl/stream_base.hpp>
+
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 namespace minga::client {
 
@@ -67,27 +72,25 @@ std::string server_url::authority() const {
     return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-std::string server_url::text() const { return "http://" + authority() + prefix; }
+std::string server_url::text() const { return (tls ? "https://" : "http://") + authority() + prefix; }
 
 result<server_url> parse_server_url(std::string_view text) {
     auto bad = [&](std::string_view es, std::string_view en) {
         return make_error(errc::bad_input, "--server",
-                          fmt::format("{} (\"{}\"; p. ej. http://servidor.gad.gob.ec:8080)", es, text),
-                          fmt::format("{} (\"{}\"; e.g. http://server.gad.gob.ec:8080)", en, text));
+                          fmt::format("{} (\"{}\"; p. ej. https://servidor.gad.gob.ec:8443)", es, text),
+                          fmt::format("{} (\"{}\"; e.g. https://server.gad.gob.ec:8443)", en, text));
     };
     std::string_view rest = trim(text);
+    server_url u;
     const auto scheme_end = rest.find("://");
     if (scheme_end != std::string_view::npos) {
         const auto scheme = rest.substr(0, scheme_end);
-        if (iequals(scheme, "https"))
-            return bad("https todavía no está disponible en minga; use http:// (por ejemplo detrás "
-                       "de una VPN o un túnel)",
-                       "https is not available in minga yet; use http:// (e.g. over a VPN or a "
-                       "tunnel)");
-        if (!iequals(scheme, "http")) return bad("use una dirección http://", "use an http:// address");
+        u.tls = iequals(scheme, "https");
+        if (!u.tls && !iequals(scheme, "http"))
+            return bad("use una dirección https:// (o http://)", "use an https:// (or http://) address");
         rest.remove_prefix(scheme_end + 3);
     }
-    server_url u;
+    if (u.tls) u.port = 443;
     const auto slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
     std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
@@ -129,7 +132,9 @@ struct http_transport::impl {
     transport_options opts;
     net::io_context ioc;
     tcp::resolver resolver{ioc};
-    beast::tcp_stream stream{ioc};
+    beast::tcp_stream plain_stream{ioc};         // http://
+    std::unique_ptr<net::ssl::context> tls_ctx;  // https://: made once per transport
+    std::optional<tls_stream> secure;            // https://: a new one per connection
     beast::flat_buffer buffer;
     bool open = false;
     std::uint64_t answered_on_connection = 0;
@@ -161,10 +166,19 @@ struct http_transport::impl {
                           fmt::format("{} {} (over {} s); try again later", en_what, url.authority(), s));
     }
 
+    /// The TCP layer of the current connection.
+    beast::tcp_stream& stream() { return secure ? beast::get_lowest_layer(*secure) : plain_stream; }
+    /// Calls `f` with the stream HTTP goes through (TLS or plain).
+    template <class F>
+    void with_stream(F&& f) {
+        if (secure) f(*secure);
+        else f(plain_stream);
+    }
+
     void close() {
         beast::error_code ec;
-        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-        stream.close();
+        stream().socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream().close();
         buffer.clear();
         open = false;
         answered_on_connection = 0;
@@ -211,15 +225,40 @@ status http_transport::impl::connect() {
     });
     if (timed_out) return timeout_error("no se encontró el servidor", "could not find the server", opts.connect_timeout);
     if (ec) return network_error(errc::unavailable, "no se pudo encontrar el servidor", "could not find the server", ec);
+    if (url.tls) {
+        if (!tls_ctx) {
+            auto made = make_tls_context(opts.trust);
+            if (!made) return std::move(made).err();
+            tls_ctx = std::move(*made);
+        }
+        secure.emplace(ioc, *tls_ctx);
+        if (auto st = prepare_tls_stream(*secure, opts.trust, url.host); !st) return st;
+    }
     run([&] {
-        stream.expires_at(deadline);
-        stream.async_connect(found, [&](beast::error_code cec, const tcp::endpoint&) { ec = cec; });
+        stream().expires_at(deadline);
+        stream().async_connect(found, [&](beast::error_code cec, const tcp::endpoint&) { ec = cec; });
     });
     if (ec == beast::error::timeout)
         return timeout_error("no se pudo conectar con el servidor", "could not connect to the server", opts.connect_timeout);
     if (ec) return network_error(errc::unavailable, "no se pudo conectar con el servidor", "could not connect to the server", ec);
     beast::error_code nd;
-    stream.socket().set_option(tcp::no_delay(true), nd);
+    stream().socket().set_option(tcp::no_delay(true), nd);
+    if (secure) {
+        run([&] {
+            stream().expires_after(transport_tuning::tls_handshake_timeout);
+            secure->async_handshake(net::ssl::stream_base::client, [&](beast::error_code hec) { ec = hec; });
+        });
+        status checked = ec == beast::error::timeout
+                             ? status(timeout_error("el servidor no completó el saludo TLS",
+                                                    "the server did not complete the TLS handshake",
+                                                    transport_tuning::tls_handshake_timeout))
+                         : ec ? status(handshake_error(ec, opts.trust, url.authority()))
+                              : check_pin(*secure, opts.trust, url.authority());
+        if (!checked) {
+            close();
+            return checked;
+        }
+    }
     open = true;
     ++connects;
     return {};
@@ -250,8 +289,10 @@ result<bytes> http_transport::impl::exchange(std::span<const std::uint8_t> frame
     beast::error_code ec;
     std::size_t n = 0;
     run([&] {
-        stream.expires_after(opts.write_timeout);
-        http::async_write(stream, req, [&](beast::error_code wec, std::size_t wn) { ec = wec; n = wn; });
+        stream().expires_after(opts.write_timeout);
+        with_stream([&](auto& s) {
+            http::async_write(s, req, [&](beast::error_code wec, std::size_t wn) { ec = wec; n = wn; });
+        });
     });
     sent += n;
     if (ec) {
@@ -267,8 +308,10 @@ result<bytes> http_transport::impl::exchange(std::span<const std::uint8_t> frame
     parser.header_limit(static_cast<std::uint32_t>(transport_tuning::max_header_bytes));
     parser.body_limit(opts.max_response_bytes);
     run([&] {
-        stream.expires_after(opts.read_timeout);
-        http::async_read(stream, buffer, parser, [&](beast::error_code rec, std::size_t rn) { ec = rec; n = rn; });
+        stream().expires_after(opts.read_timeout);
+        with_stream([&](auto& s) {
+            http::async_read(s, buffer, parser, [&](beast::error_code rec, std::size_t rn) { ec = rec; n = rn; });
+        });
     });
     received += n;
     if (ec) {

@@ -2,6 +2,7 @@
 // They open the store themselves; SQLite's WAL lets them run while `serve` is up.
 #include "commands.hpp"
 
+#include <minga/server/tls_files.hpp>
 #include <minga/server/tuning.hpp>
 #include <minga/shared/reference_data.hpp>
 
@@ -31,19 +32,27 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 void register_init(CLI::App& app, cmd_env& env) {
-    auto refdata = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("init", "crear el almacén del servidor y cargar los datos de referencia");
-    cmd->add_option("--refdata", *refdata, "carpeta de datos de referencia (predeterminada: la instalada)");
-    cmd->callback([&env, refdata] {
-        env.action = [refdata, &g = env.g](printer& p) {
-            auto dir = refdata->empty() ? find_data_dir()
-                                        : result<std::filesystem::path>(*refdata);
+    struct opts {
+        std::string refdata;
+        std::vector<std::string> tls_hosts;
+    };
+    auto o = std::make_shared<opts>();
+    auto* cmd = app.add_subcommand("init", "crear el almacén del servidor, cargar los datos de referencia y un certificado TLS autofirmado");
+    cmd->add_option("--refdata", o->refdata, "carpeta de datos de referencia (predeterminada: la instalada)");
+    cmd->add_option("--tls-host", o->tls_hosts, "nombre o IP adicional del servidor en el certificado (repetible)");
+    cmd->callback([&env, o] {
+        env.action = [o, &g = env.g](printer& p) {
+            auto dir = o->refdata.empty() ? find_data_dir()
+                                          : result<std::filesystem::path>(o->refdata);
             if (!dir) return p.fail(dir.err());
             auto c = central::create(g.data_dir, *dir);
             if (!c) return p.fail(c.err());
-            p.done(fmt::format("{} {}", p.pick("Almacén del servidor creado en", "Server store created in"),
-                               g.data_dir),
-                   {{"ok", true}, {"data", g.data_dir}});
+            // The certificate comes after the store: a store that exists means init ran.
+            auto fp = create_server_cert(g, o->tls_hosts);
+            if (!fp) return p.fail(fp.err());
+            p.done(fmt::format("{} {}\n{}", p.pick("Almacén del servidor creado en", "Server store created in"),
+                               g.data_dir, cert_created_text(p, g, *fp)),
+                   {{"ok", true}, {"data", g.data_dir}, {"fingerprint", *fp}});
             return 0;
         };
     });
@@ -98,17 +107,22 @@ void register_device_enroll(CLI::App* device, cmd_env& env) {
             if (!c) return code;
             auto e = c->enroll_device(o->gad, o->name, o->ttl_hours * 3600 * 1000);
             if (!e) return p.fail(e.err());
+            // The fingerprint the device pins, when this server has its own certificate.
+            auto pin = fingerprint_of(tls_paths::in(g.data_dir).cert);
+            const std::string pin_arg = pin ? " --pin " + *pin : "";
             nlohmann::json doc = {{"ok", true},          {"token", e->token},
                                   {"expires_ms", e->expires_ms}, {"gads", e->gads},
                                   {"device_slot", e->device_slot}};
-            p.done(fmt::format("{} {} ({} {}):\n  {}\n{}",
+            if (pin) doc["pin"] = *pin;
+            p.done(fmt::format("{} {} ({} {}):\n  {}\n{}{}",
                                p.pick("Token de inscripción para", "Enrolment token for"),
                                join(e->gads), p.pick("válido hasta", "valid until"),
                                utc_text(e->expires_ms), e->token,
                                p.pick("Se muestra una sola vez. En el dispositivo: "
                                       "minga enroll --server URL --token TOKEN",
                                       "Shown only once. On the device: "
-                                      "minga enroll --server URL --token TOKEN")),
+                                      "minga enroll --server URL --token TOKEN"),
+                               pin_arg),
                    doc);
             return 0;
         };

@@ -1,6 +1,7 @@
 // `minga-server serve`: the store executor, the HTTP endpoint on one io_context, and a clean
 // stop on SIGINT/SIGTERM (stop accepting, finish requests in flight, stop the executor).
 #include "commands.hpp"
+#include <minga/server/tls_files.hpp>
 
 #include <minga/server/central_backend.hpp>
 #include <minga/server/http_server.hpp>
@@ -32,6 +33,9 @@ struct serve_options {
     std::size_t max_connections = tuning::max_connections;
     std::size_t store_queue = tuning::store_queue_capacity;
     std::size_t threads = tuning::io_threads;
+    bool plain_http = false;
+    std::string tls_cert;  // "" = <data>/server.crt
+    std::string tls_key;   // "" = <data>/server.key
 };
 
 log_level level_of(std::string_view s) {
@@ -57,6 +61,33 @@ result<tcp::endpoint> endpoint_of(const listen_address& a) {
     return found.begin()->endpoint();
 }
 
+/// TLS unless `--plain-http`: the certificate and key given, else the ones `init` made.
+/// Returns the fingerprint to log ("" for plain HTTP).
+result<std::string> tls_setup(const global_options& g, const serve_options& o, server_config& cfg) {
+    if (o.plain_http) {
+        if (!o.tls_cert.empty() || !o.tls_key.empty())
+            return make_error(errc::bad_input, "--plain-http",
+                              "--plain-http no admite --tls-cert ni --tls-key",
+                              "--plain-http does not go with --tls-cert or --tls-key");
+        return std::string();
+    }
+    const auto def = tls_paths::in(g.data_dir);
+    const tls_paths p{o.tls_cert.empty() ? def.cert : std::filesystem::path(o.tls_cert),
+                      o.tls_key.empty() ? def.key : std::filesystem::path(o.tls_key)};
+    std::error_code ec;
+    if (!std::filesystem::exists(p.cert, ec))
+        return make_error(errc::bad_input, "--tls-cert",
+                          "no hay certificado en " + p.cert.string() +
+                              "; cree uno con `minga-server cert create`, indique --tls-cert y "
+                              "--tls-key, o use --plain-http (sin cifrado)",
+                          "no certificate at " + p.cert.string() +
+                              "; create one with `minga-server cert create`, give --tls-cert and "
+                              "--tls-key, or use --plain-http (unencrypted)");
+    cfg.tls_cert = p.cert;
+    cfg.tls_key = p.key;
+    return fingerprint_of(p.cert);
+}
+
 int serve(printer& p, const global_options& g, const serve_options& o) {
     auto addr = parse_listen(o.listen);
     if (!addr) return p.fail(addr.err());
@@ -66,6 +97,8 @@ int serve(printer& p, const global_options& g, const serve_options& o) {
     server_config cfg;
     cfg.max_connections = o.max_connections;
     cfg.lang = g.lang;
+    auto fingerprint = tls_setup(g, o, cfg);
+    if (!fingerprint) return p.fail(fingerprint.err());
     if (auto st = cfg.validate(); !st) return p.fail(st.err());
 
     int code = 0;
@@ -92,11 +125,16 @@ int serve(printer& p, const global_options& g, const serve_options& o) {
             server.stop();
         });
         const auto port = server.local_endpoint().port();
-        p.out() << "listening on " << addr->url(port) << std::endl;
+        const std::string url = addr->url(port, server.tls());
+        p.out() << "listening on " << url << std::endl;
         log.info("minga-server {} escuchando en {} (datos: {}, hilos: {}, cola del almacén: {}, "
                  "conexiones: {})",
-                 version(), addr->url(port), g.data_dir, o.threads, o.store_queue,
-                 o.max_connections);
+                 version(), url, g.data_dir, o.threads, o.store_queue, o.max_connections);
+        if (server.tls())
+            log.info("TLS con el certificado {} (huella {})", cfg.tls_cert.string(), *fingerprint);
+        else
+            log.warn("HTTP sin cifrar (--plain-http): credenciales y datos viajan legibles; "
+                     "úselo solo detrás de un túnel o una VPN");
 
         auto run = [&ioc, &log] {
             try {
@@ -121,7 +159,7 @@ int serve(printer& p, const global_options& g, const serve_options& o) {
 
 void register_serve_command(CLI::App& app, cmd_env& env) {
     auto o = std::make_shared<serve_options>();
-    auto* cmd = app.add_subcommand("serve", "atender la sincronización por HTTP");
+    auto* cmd = app.add_subcommand("serve", "atender la sincronización por HTTPS (o HTTP con --plain-http)");
     cmd->add_option("--listen", o->listen, "dirección y puerto, HOST:PUERTO (0 = uno libre)")
         ->capture_default_str();
     cmd->add_option("--log-level", o->log_level, "debug, info, warn o error")
@@ -136,6 +174,10 @@ void register_serve_command(CLI::App& app, cmd_env& env) {
     cmd->add_option("--threads", o->threads, "hilos de red")
         ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
         ->capture_default_str();
+    cmd->add_flag("--plain-http", o->plain_http,
+                  "atender HTTP sin cifrar (solo detrás de un túnel o una VPN)");
+    cmd->add_option("--tls-cert", o->tls_cert, "certificado PEM (predeterminado: DATOS/server.crt)");
+    cmd->add_option("--tls-key", o->tls_key, "clave privada PEM (predeterminada: DATOS/server.key)");
     cmd->callback([&env, o] {
         env.action = [o, &g = env.g](printer& p) { return serve(p, g, *o); };
     });

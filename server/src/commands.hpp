@@ -10,6 +10,8 @@
 
 #include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace minga::server {
 
@@ -37,6 +39,17 @@ void register_demand_commands(CLI::App& app, cmd_env& env);
                                     const result<demand_report_kind>& kind, const std::string& format);
 /// A report table as aligned text columns.
 [[nodiscard]] std::string as_text(const report_table& t);
+/// `serve --listen HOST:PORT [--plain-http | --tls-cert F --tls-key F]`.
+void register_serve_command(CLI::App& app, cmd_env& env);
+/// `cert create [--tls-host NAME]...`, `cert show`.
+void register_cert_commands(CLI::App& app, cmd_env& env);
+
+/// A self-signed certificate and key in the data folder (cmd_cert.cpp); the fingerprint.
+[[nodiscard]] result<std::string> create_server_cert(const global_options& g,
+                                                     const std::vector<std::string>& hosts);
+/// What `init` and `cert create` say after creating it: where, the fingerprint, what next.
+[[nodiscard]] std::string cert_created_text(printer& p, const global_options& g,
+                                            const std::string& fingerprint);
 
 /// Opens the store in the data folder, or prints why not and returns nullopt with `code` set.
 [[nodiscard]] std::optional<central> open_central(printer& p, const global_options& g, int& code);

@@ -1,7 +1,9 @@
 #include <minga/server/http_server.hpp>
 
 #include "http_session.hpp"
+#include "http_stream.hpp"
 #include "server_context.hpp"
+#include <minga/server/tls_files.hpp>
 
 #include <minga/server/frames.hpp>
 #include <minga/server/version.hpp>
@@ -26,13 +28,20 @@ status server_config::validate() const {
     };
     if (max_connections == 0)
         return bad("max_connections", "debe ser al menos 1", "must be at least 1");
+    if (max_connections_per_address == 0)
+        return bad("max_connections_per_address", "debe ser al menos 1", "must be at least 1");
+    if (max_connections_per_device == 0)
+        return bad("max_connections_per_device", "debe ser al menos 1", "must be at least 1");
+    if (tls_cert.empty() != tls_key.empty())
+        return bad("tls", "indique el certificado y la clave, o ninguno",
+                   "give both the certificate and the key, or neither");
     if (max_header_bytes < 1024)
         return bad("max_header_bytes", "debe ser al menos 1024", "must be at least 1024");
     if (max_body_bytes == 0 || max_body_bytes > protocol::tuning::max_body_bytes)
         return bad("max_body_bytes", "debe estar entre 1 y el límite del protocolo",
                    "must be between 1 and the protocol's limit");
     if (idle_timeout.count() <= 0 || request_read_timeout.count() <= 0 ||
-        write_timeout.count() <= 0)
+        write_timeout.count() <= 0 || tls_handshake_timeout.count() <= 0)
         return bad("timeout", "los plazos deben ser positivos", "timeouts must be positive");
     if (zstd_level < 1 || zstd_level > 19)
         return bad("zstd_level", "debe estar entre 1 y 19", "must be between 1 and 19");
@@ -42,12 +51,13 @@ status server_config::validate() const {
 
 namespace {
 
-/// Answers a connection beyond `max_connections` with `503 busy` and closes it, so the client
-/// learns to try later instead of seeing a reset. Bounded by `max_refusing_connections`.
+/// Answers a connection beyond a connection cap with `503 busy` and closes it, so the client
+/// learns to try later instead of seeing a reset (over TLS, after the handshake). Bounded by
+/// `max_refusing_connections` and `refuse_timeout`.
 class refusing_session : public std::enable_shared_from_this<refusing_session> {
 public:
-    refusing_session(tcp::socket&& s, std::shared_ptr<server_context> ctx)
-        : ctx_(std::move(ctx)), stream_(std::move(s)) {
+    refusing_session(tcp::socket&& s, std::shared_ptr<server_context> ctx, error why)
+        : ctx_(std::move(ctx)), stream_(std::move(s), ctx_->tls.get()), why_(std::move(why)) {
         ++ctx_->refusing;
     }
     ~refusing_session() { --ctx_->refusing; }
@@ -56,10 +66,19 @@ public:
 
     void run() {
         net::dispatch(stream_.get_executor(),
-                      beast::bind_front_handler(&refusing_session::do_write, shared_from_this()));
+                      beast::bind_front_handler(&refusing_session::start, shared_from_this()));
     }
 
 private:
+    void start() {
+        stream_.tcp().expires_after(tuning::refuse_timeout);  // for the handshake and the write
+        if (!stream_.is_tls()) return do_write();
+        stream_.tls().async_handshake(net::ssl::stream_base::server,
+                                      [self = shared_from_this()](beast::error_code ec) {
+                                          if (ec) return self->stream_.close();
+                                          self->do_write();
+                                      });
+    }
     void do_write() {
         try {
             res_.result(http::status::service_unavailable);
@@ -68,28 +87,23 @@ private:
             res_.set(http::field::content_type, "application/msgpack");
             res_.set(http::field::retry_after, "30");
             res_.keep_alive(false);
-            res_.body() = error_frame(
-                make_error(errc::busy, "", "el servidor tiene demasiadas conexiones abiertas",
-                           "the server has too many open connections"),
-                ctx_->cfg.lang);
+            res_.body() = error_frame(why_, ctx_->cfg.lang);
             res_.prepare_payload();
         } catch (const std::exception& e) {
             ctx_->log.error("respuesta 503: {}", e.what());
             return;
         }
-        stream_.expires_after(tuning::refuse_timeout);
-        http::async_write(stream_, res_,
-                          beast::bind_front_handler(&refusing_session::on_write,
-                                                    shared_from_this()));
+        stream_.visit([&](auto& s) {
+            http::async_write(s, res_,
+                              beast::bind_front_handler(&refusing_session::on_write,
+                                                        shared_from_this()));
+        });
     }
-    void on_write(beast::error_code, std::size_t) {
-        beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.close();
-    }
+    void on_write(beast::error_code, std::size_t) { stream_.close(); }
 
     std::shared_ptr<server_context> ctx_;
-    beast::tcp_stream stream_;
+    http_stream stream_;
+    error why_;
     http::response<http::vector_body<std::uint8_t>> res_;
 };
 
@@ -165,14 +179,31 @@ private:
 
     void admit(tcp::socket socket) {
         if (ctx_->stopping) return;  // the socket closes as it goes out of scope
+        beast::error_code ec;
+        const auto from = socket.remote_endpoint(ec).address();
         if (ctx_->count() >= ctx_->cfg.max_connections) {
-            if (ctx_->refusing >= ctx_->cfg.max_refusing_connections) return;
             ctx_->log.warn("límite de {} conexiones alcanzado: se responde 503",
                            ctx_->cfg.max_connections);
-            std::make_shared<refusing_session>(std::move(socket), ctx_)->run();
-            return;
+            return refuse(std::move(socket),
+                          make_error(errc::busy, "connections",
+                                     "el servidor tiene demasiadas conexiones abiertas",
+                                     "the server has too many open connections"));
+        }
+        if (ctx_->count_from(from) >= ctx_->cfg.max_connections_per_address) {
+            // The address is not logged: it identifies a person's network as much as a name.
+            ctx_->log.warn("límite de {} conexiones por dirección alcanzado: se responde 503",
+                           ctx_->cfg.max_connections_per_address);
+            return refuse(std::move(socket),
+                          make_error(errc::busy, "connections",
+                                     "demasiadas conexiones abiertas desde esta dirección",
+                                     "too many open connections from this address"));
         }
         std::make_shared<http_session>(std::move(socket), ctx_)->run();
+    }
+
+    void refuse(tcp::socket socket, error why) {
+        if (ctx_->refusing >= ctx_->cfg.max_refusing_connections) return;
+        std::make_shared<refusing_session>(std::move(socket), ctx_, std::move(why))->run();
     }
 
     net::io_context& ioc_;  // the caller's; it runs every handler of this listener
@@ -188,7 +219,13 @@ result<std::unique_ptr<http_server>> http_server::start(net::io_context& ioc,
                                                         const server_config& cfg,
                                                         log_sink& sink) {
     if (auto st = cfg.validate(); !st) return st.err();
-    auto ctx = std::make_shared<server_context>(cfg, store, sink);
+    std::unique_ptr<net::ssl::context> tls;
+    if (!cfg.tls_cert.empty()) {
+        auto loaded = load_tls_context({cfg.tls_cert, cfg.tls_key});
+        if (!loaded) return std::move(loaded).err();
+        tls = std::move(*loaded);
+    }
+    auto ctx = std::make_shared<server_context>(cfg, store, sink, std::move(tls));
     auto l = std::make_shared<listener>(ioc, ctx);
     if (auto st = l->open(endpoint); !st) return st.err();
     l->run();
@@ -210,5 +247,7 @@ void http_server::stop() {
 }
 
 std::size_t http_server::connections() const { return ctx_->count(); }
+
+bool http_server::tls() const noexcept { return ctx_->tls != nullptr; }
 
 }  // namespace minga::server

@@ -2,13 +2,18 @@
 
 #include "dashboard_api.hpp"
 #include "http_headers.hpp"
+#include <minga/protocol/tuning.hpp>
 #include <minga/shared/zstd_codec.hpp>
+
+#include <algorithm>
 
 #include <minga/server/frames.hpp>
 #include <minga/server/version.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -26,7 +31,9 @@ constexpr std::string_view health_route = "/health";
 constexpr std::string_view other_route = "(otra)";  // unknown paths are not logged verbatim
 
 bool is_disconnect(beast::error_code ec) {
+    // stream_truncated: a TLS client that closed without close_notify, as most do.
     return ec == net::error::operation_aborted || ec == net::error::eof ||
+           ec == net::ssl::error::stream_truncated ||
            ec == net::error::connection_reset || ec == net::error::broken_pipe ||
            ec == http::error::end_of_stream;
 }
@@ -38,17 +45,55 @@ std::string server_header() { return "minga-server/" + std::string(version()); }
 
 }  // namespace
 
+namespace {
+
+net::ip::address remote_of(const net::ip::tcp::socket& s) {
+    beast::error_code ec;
+    auto ep = s.remote_endpoint(ec);
+    return ec ? net::ip::address() : ep.address();
+}
+
+}  // namespace
+
 http_session::http_session(net::ip::tcp::socket&& socket, std::shared_ptr<server_context> ctx)
-    : ctx_(std::move(ctx)), stream_(std::move(socket)) {}
+    : ctx_(std::move(ctx)), remote_(remote_of(socket)), stream_(std::move(socket), ctx_->tls.get()) {}
 
 http_session::~http_session() {
-    if (id_ != 0) ctx_->remove(id_);
+    if (id_ != 0) ctx_->remove(id_, remote_);
+    if (!device_.empty()) ctx_->release_device(device_);
 }
 
 void http_session::run() {
-    id_ = ctx_->add(weak_from_this());
+    id_ = ctx_->add(weak_from_this(), remote_);
+    // Small writes (TLS handshake records, short answers) go out at once, not after the
+    // peer's delayed ACK.
+    beast::error_code nd;
+    stream_.tcp().socket().set_option(net::ip::tcp::no_delay(true), nd);
     net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+                  beast::bind_front_handler(stream_.is_tls() ? &http_session::do_handshake
+                                                             : &http_session::do_read,
+                                            shared_from_this()));
+}
+
+void http_session::do_handshake() {
+    stream_.tcp().expires_after(ctx_->cfg.tls_handshake_timeout);
+    stream_.tls().async_handshake(
+        net::ssl::stream_base::server,
+        beast::bind_front_handler(&http_session::on_handshake, shared_from_this()));
+}
+
+void http_session::on_handshake(beast::error_code ec) {
+    if (ec == beast::error::timeout) {
+        ctx_->log.warn("c={} cortada: el saludo TLS no terminó en {} ms", id_,
+                       ctx_->cfg.tls_handshake_timeout.count());
+        return stream_.close();
+    }
+    if (ec) {
+        // A client that does not trust the certificate, or a plain HTTP client: not an error here.
+        ctx_->log.info("c={} saludo TLS fallido: {}", id_, ec.message());
+        return stream_.close();
+    }
+    do_read();
 }
 
 void http_session::stop() {
@@ -61,7 +106,7 @@ void http_session::on_stop() {
     // Idle between requests (nothing of the next one has arrived): close now. A request in
     // progress is answered first; do_read() then sees the flag and closes.
     if (phase_ == phase::header && buffer_.size() == 0 && (!parser_ || !parser_->got_some()))
-        stream_.close();
+        stream_.tcp().close();
 }
 
 void http_session::do_read() {
@@ -75,10 +120,12 @@ void http_session::do_read() {
     route_ = other_route;
     code_ = errc::ok;
     accepts_zstd_ = false;
-    stream_.expires_after(ctx_->cfg.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&http_session::on_read_header,
-                                                      shared_from_this()));
+    stream_.tcp().expires_after(ctx_->cfg.idle_timeout);
+    stream_.visit([&](auto& s) {
+        http::async_read_header(s, buffer_, *parser_,
+                                beast::bind_front_handler(&http_session::on_read_header,
+                                                          shared_from_this()));
+    });
 }
 
 void http_session::on_read_header(beast::error_code ec, std::size_t n) {
@@ -110,10 +157,12 @@ void http_session::on_read_header(beast::error_code ec, std::size_t n) {
         return refuse_too_large("Content-Length");
     if (iequals(sv(req[http::field::expect]), "100-continue")) {
         continue_res_ = {http::status::continue_, req.version()};
-        stream_.expires_after(ctx_->cfg.write_timeout);
-        return http::async_write(stream_, continue_res_,
-                                 beast::bind_front_handler(&http_session::on_continue,
-                                                           shared_from_this()));
+        stream_.tcp().expires_after(ctx_->cfg.write_timeout);
+        return stream_.visit([&](auto& s) {
+            http::async_write(s, continue_res_,
+                              beast::bind_front_handler(&http_session::on_continue,
+                                                        shared_from_this()));
+        });
     }
     do_read_body();
 }
@@ -124,9 +173,11 @@ void http_session::on_continue(beast::error_code ec, std::size_t) {
 }
 
 void http_session::do_read_body() {
-    stream_.expires_after(ctx_->cfg.request_read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+    stream_.tcp().expires_after(ctx_->cfg.request_read_timeout);
+    stream_.visit([&](auto& s) {
+        http::async_read(s, buffer_, *parser_,
+                         beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+    });
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t n) {
@@ -141,7 +192,7 @@ void http_session::on_read(beast::error_code ec, std::size_t n) {
     }
     if (ec) return fail(ec, "leer cuerpo");
     try {
-        handle_request();
+        route_request();
     } catch (const std::exception& e) {
         // Out of memory while decompressing or copying: drop this connection, keep serving.
         ctx_->log.error("c={} {} {}: {}", id_, method_, route_, e.what());
@@ -149,7 +200,9 @@ void http_session::on_read(beast::error_code ec, std::size_t n) {
     }
 }
 
-void http_session::handle_request() {
+// Request routing: the one place that maps a path (and method) to its handler. A new route
+// gets a constant above, a case in on_read_header's route_ and a branch here.
+void http_session::route_request() {
     const auto& req = parser_->get();
     if (route_ == health_route) {
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -187,13 +240,38 @@ void http_session::handle_sync() {
                                           "codificación no admitida; use zstd o ninguna",
                                           "unsupported encoding; use zstd or none"));
     }
+    std::string bearer = bearer_of(sv(req[http::field::authorization]));
+    if (!admit_device(bearer)) {
+        ctx_->log.warn("c={} rechazada: el dispositivo ya tiene {} conexiones abiertas", id_,
+                       ctx_->cfg.max_connections_per_device);
+        close_after_answer_ = true;  // the connection itself is the one too many
+        return send_error(503, make_error(errc::busy, "connections",
+                                          "este dispositivo ya tiene demasiadas conexiones abiertas; "
+                                          "intente más tarde",
+                                          "this device already has too many open connections; "
+                                          "try again later"));
+    }
     phase_ = phase::busy;
-    auto st = ctx_->store.submit(std::move(body), bearer_of(sv(req[http::field::authorization])),
+    auto st = ctx_->store.submit(std::move(body), std::move(bearer),
                                  stream_.get_executor(),
                                  [self = shared_from_this()](store_reply r) {
                                      self->on_store_reply(std::move(r));
                                  });
     if (!st) send_error(http_status_for(st.err().code), st.err());
+}
+
+bool http_session::admit_device(std::string_view bearer) {
+    // The device id is the credential's part before its last dot. It is not authenticated yet
+    // (the store does that): the count only bounds what one claimed identity can hold open,
+    // while the per-address cap bounds what one client can claim.
+    const auto dot = bearer.rfind('.');
+    if (dot == std::string_view::npos) return true;
+    std::string device(bearer.substr(0, std::min(dot, protocol::tuning::max_id_bytes)));
+    if (device == device_) return true;
+    if (!ctx_->acquire_device(device)) return false;
+    if (!device_.empty()) ctx_->release_device(device_);
+    device_ = std::move(device);
+    return true;
 }
 
 void http_session::on_store_reply(store_reply reply) {
@@ -252,16 +330,18 @@ void http_session::send_text(unsigned status, std::string_view text, std::string
 }
 
 void http_session::do_write(bool close) {
-    const bool keep = !close && !stopping_ && !ctx_->stopping && parser_ &&
+    const bool keep = !close && !close_after_answer_ && !stopping_ && !ctx_->stopping && parser_ &&
                       parser_->is_done() && parser_->get().keep_alive();
     res_.version(parser_ && parser_->is_header_done() ? parser_->get().version() : 11);
     res_.set(http::field::server, server_header());
     res_.keep_alive(keep);
     res_.prepare_payload();
-    stream_.expires_after(ctx_->cfg.write_timeout);
-    http::async_write(stream_, res_,
-                      beast::bind_front_handler(&http_session::on_write, shared_from_this(),
-                                                !keep));
+    stream_.tcp().expires_after(ctx_->cfg.write_timeout);
+    stream_.visit([&](auto& s) {
+        http::async_write(s, res_,
+                          beast::bind_front_handler(&http_session::on_write, shared_from_this(),
+                                                    !keep));
+    });
 }
 
 void http_session::on_write(bool close, beast::error_code ec, std::size_t n) {
@@ -272,11 +352,7 @@ void http_session::on_write(bool close, beast::error_code ec, std::size_t n) {
     do_read();
 }
 
-void http_session::do_close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-    stream_.close();
-}
+void http_session::do_close() { stream_.close(); }
 
 void http_session::fail(beast::error_code ec, std::string_view what) {
     if (is_disconnect(ec)) {

@@ -4,13 +4,14 @@
 //
 // Beast advanced_server style: a `shared_from_this` object whose handlers all run on the
 // connection's strand (the socket's executor); at most one read or one write in flight, never
-// both (no pipelining); header and body limits and timeouts set before each read.
+// both (no pipelining); header and body limits and timeouts set before each read. Over TLS the
+// handshake comes first, bounded by its own deadline.
+#include "http_stream.hpp"
 #include "server_context.hpp"
 
 #include <minga/server/store_executor.hpp>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -45,16 +46,19 @@ private:
     using response = boost::beast::http::response<body_type>;
     enum class phase { header, body, busy };
 
+    void do_handshake();
+    void on_handshake(boost::beast::error_code ec);
     void do_read();
     void on_read_header(boost::beast::error_code ec, std::size_t n);
     void do_read_body();
     void on_continue(boost::beast::error_code ec, std::size_t n);
     void on_read(boost::beast::error_code ec, std::size_t n);
-    void handle_request();
+    void route_request();
     void handle_sync();
     // The dashboard (dashboard_http.cpp): its pages and JSON, computed on the store thread.
     void handle_dashboard();
     void send_dashboard(dashboard_response res);
+    [[nodiscard]] bool admit_device(std::string_view bearer);
     void on_store_reply(store_reply reply);
     void on_stop();
 
@@ -69,7 +73,9 @@ private:
     void log_request(unsigned status, std::size_t bytes_out);
 
     std::shared_ptr<server_context> ctx_;
-    boost::beast::tcp_stream stream_;
+    boost::asio::ip::address remote_;  // the client's address, for the per-address cap
+    http_stream stream_;
+    std::string device_;  // the device whose credential this connection carries ("" = none yet)
     boost::beast::flat_buffer buffer_;
     std::optional<request_parser> parser_;
     response res_;
@@ -78,6 +84,7 @@ private:
     phase phase_ = phase::header;
     bool stopping_ = false;   // seen on this strand: no new request after the current one
     bool accepts_zstd_ = false;
+    bool close_after_answer_ = false;  // set when a request is refused for the connection itself
     // Per-request figures for the summary log line (never payloads or credentials).
     std::chrono::steady_clock::time_point started_;
     std::size_t bytes_in_ = 0;

@@ -4,9 +4,9 @@
 
 namespace minga::server {
 
-std::string listen_address::url(std::uint16_t real_port) const {
+std::string listen_address::url(std::uint16_t real_port, bool tls) const {
     const bool v6 = host.find(':') != std::string::npos;
-    return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(real_port);
+    return (tls ? "https://" : "http://") + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(real_port);
 }
 
 result<listen_address> parse_listen(std::string_view text) {

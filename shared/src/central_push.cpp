@@ -38,6 +38,8 @@ public:
 
 private:
     status check(const protocol::change& ch, const std::string& at);
+    status check_reference(const std::string& column, const sql::value& v, const std::string& owner,
+                           const std::string& at);
     void save_clocks(const std::string& table, const std::string& id, const row_clocks& rc);
     row_clocks load_clocks(const std::string& table, const std::string& id);
     void record(const protocol::change& ch, const field_conflict& fc);
@@ -71,8 +73,27 @@ status merger::check(const protocol::change& ch, const std::string& at) {
             return make_error(errc::bad_input, at + ".fields." + name,
                               "columna desconocida en " + ch.table, "unknown column of " + ch.table);
         }
+        if (auto ok = check_reference(name, v, ch.owner_gad, at); !ok) return ok;
     }
     return {};
+}
+
+status merger::check_reference(const std::string& column, const sql::value& v,
+                               const std::string& owner, const std::string& at) {
+    // Columns named *_id hold row ids (device_id names a device, not a row). A reference to a
+    // row of another GAD would attach this GAD's data to it (an indicator on their project,
+    // an observation counted in their reports): refused like writing the row itself.
+    const auto* id = std::get_if<std::string>(&v);
+    if (!id || column == "device_id" || column.size() < 3 ||
+        column.compare(column.size() - 3, 3, "_id") != 0)
+        return {};
+    auto& s = c_.db->cached(
+        "SELECT 1 FROM change_index WHERE row_id = ?1 AND owner_gad <> '' AND owner_gad <> ?2 LIMIT 1");
+    sql::reset_guard g(s);
+    s.bind(1, *id).bind(2, owner);
+    if (!s.step()) return {};
+    return forbidden(at + ".fields." + column, "la referencia apunta a una fila de otro GAD",
+                     "the reference points to a row of another GAD");
 }
 
 row_clocks merger::load_clocks(const std::string& table, const std::string& id) {

@@ -1,7 +1,11 @@
 #pragma once
 // Integration support: a real `minga-server` process on 127.0.0.1:0 with its own store in a
-// scratch directory. Start-up is synchronised on the "listening on http://HOST:PORT" line; the
-// stop sends SIGTERM and waits (bounded) for the exit. No sleeps.
+// scratch directory. Start-up is synchronised on the "listening on http(s)://HOST:PORT" line;
+// the stop sends SIGTERM and waits (bounded) for the exit. No sleeps.
+//
+// `init` creates a self-signed certificate. `start()` serves plain HTTP (`--plain-http`), so a
+// client enrols with just `--server URL --token T`; `start(link::tls)` serves HTTPS with that
+// certificate, and clients enrol with `enroll_args(token)` (which adds `--pin FINGERPRINT`).
 #include "minga_cli.hpp"
 #include "process.hpp"
 
@@ -17,6 +21,8 @@ namespace minga::test {
 
 class minga_server {
 public:
+    enum class link { plain, tls };
+
     /// Creates the store (`init`); throws when that fails.
     minga_server() : dir_("minga-srv") {
         auto r = run({"init"});
@@ -47,14 +53,17 @@ public:
         return json_of(r);
     }
 
-    /// Starts `serve --listen 127.0.0.1:0` and returns the URL from its first line.
-    std::string start() {
+    /// Starts `serve --listen 127.0.0.1:0` (plain HTTP unless `link::tls`, then `extra`
+    /// options) and returns the URL from its first line.
+    std::string start(link l = link::plain, const std::vector<std::string>& extra = {}) {
         run_options o;
         o.env = {{"MINGA_DATA", std::nullopt}, {"MINGA_LANG", std::nullopt}};
-        child_.emplace(minga_server_bin(),
-                       std::vector<std::string>{"--data", data_dir().string(), "serve", "--listen",
-                                                "127.0.0.1:0"},
-                       o);
+        std::vector<std::string> args{"--data", data_dir().string(), "serve", "--listen",
+                                      "127.0.0.1:0"};
+        if (l == link::plain) args.emplace_back("--plain-http");
+        args.insert(args.end(), extra.begin(), extra.end());
+        tls_ = l == link::tls;
+        child_.emplace(minga_server_bin(), args, o);
         auto line = child_->read_line();
         const std::string prefix = "listening on ";
         if (!line || line->rfind(prefix, 0) != 0)
@@ -67,6 +76,20 @@ public:
     /// The port of the running server (from its URL).
     [[nodiscard]] std::uint16_t port() const {
         return static_cast<std::uint16_t>(std::stoul(url_.substr(url_.rfind(':') + 1)));
+    }
+
+    /// The fingerprint of the server's certificate (`sha256:HEX`), as `cert show` prints it.
+    [[nodiscard]] std::string pin() const {
+        return run_json({"cert", "show"}).at("fingerprint").get<std::string>();
+    }
+    /// `enroll --server URL --token T`, plus `--pin FINGERPRINT` when serving TLS.
+    [[nodiscard]] std::vector<std::string> enroll_args(const std::string& token) const {
+        std::vector<std::string> a{"enroll", "--server", url_, "--token", token};
+        if (tls_) {
+            a.emplace_back("--pin");
+            a.push_back(pin());
+        }
+        return a;
     }
 
     /// SIGTERM, then the exit (bounded by a guard of 30 s).
@@ -92,6 +115,7 @@ private:
     temp_dir dir_;
     std::optional<child_process> child_;
     std::string url_;
+    bool tls_ = false;
 };
 
 /// Runs a minga command with --json, REQUIREs exit 0 and returns the document.

@@ -52,7 +52,8 @@ std::set<std::string> ids_of(const nlohmann::json& list) {
 TEST_CASE("sync: three devices work offline, sync in any order and converge per scope",
           "[integration][slow]") {
     minga_server server;
-    const std::string url = server.start();
+    const std::string url = server.start(minga_server::link::tls);
+    CHECK(url.rfind("https://127.0.0.1:", 0) == 0);
 
     minga_client a1, a2, b1;
     const std::string a1_id = a1.init(gad_a);
@@ -72,10 +73,10 @@ TEST_CASE("sync: three devices work offline, sync in any order and converge per 
     }
 
     for (auto* c : {&a1, &a2}) {
-        auto doc = ok_json(*c, {"enroll", "--server", url, "--token", server.token(gad_a)});
+        auto doc = ok_json(*c, server.enroll_args(server.token(gad_a)));
         CHECK(doc.at("gads") == nlohmann::json::array({gad_a}));
     }
-    ok_json(b1, {"enroll", "--server", url, "--token", server.token(gad_b)});
+    ok_json(b1, server.enroll_args(server.token(gad_b)));
 
     // Various orders: b1 first, then a2, a1, and a2 again to receive a1's rows.
     sync_ok(b1);
@@ -182,11 +183,11 @@ TEST_CASE("sync: three devices work offline, sync in any order and converge per 
 TEST_CASE("server logs: one line per request, never a token or credential",
           "[integration]") {
     minga_server server;
-    const std::string url = server.start();
+    server.start(minga_server::link::tls);
     minga_client c;
     c.init(gad_a);
     const std::string token = server.token(gad_a);
-    ok_json(c, {"enroll", "--server", url, "--token", token});
+    ok_json(c, server.enroll_args(token));
     ok_json(c, {"sync"});
     auto stopped = server.stop();
     CHECK(stopped.exited(0));
@@ -220,9 +221,12 @@ TEST_CASE("enroll: a bad URL or token fails clearly", "[integration]") {
     const std::string url = server.start();
     minga_client c;
     c.init(gad_a);
-    auto https = c.run({"enroll", "--server", "https://example.org", "--token", "x"});
-    CHECK(https.exited(2));
-    CHECK(https.err.find("https") != std::string::npos);
+    auto ftp = c.run({"enroll", "--server", "ftp://example.org", "--token", "x"});
+    CHECK(ftp.exited(2));
+    CHECK(ftp.err.find("https://") != std::string::npos);
+    auto pin_on_http = c.run({"enroll", "--server", url, "--token", "x", "--pin", server.pin()});
+    CHECK(pin_on_http.exited(2));
+    CHECK(pin_on_http.err.find("--pin") != std::string::npos);
     auto wrong = c.run({"enroll", "--server", url, "--token", "not-a-token"});
     INFO(wrong.describe());
     CHECK_FALSE(wrong.exited(0));

@@ -23,7 +23,7 @@ std::uint16_t closed_port() {
 
 }  // namespace
 
-TEST_CASE("transport: server URLs parse, and https is refused for now", "[transport]") {
+TEST_CASE("transport: server URLs parse, https included", "[transport]") {
     auto u = client::parse_server_url("http://gad.example.org:8080/minga/");
     REQUIRE(u.ok());
     CHECK(u->host == "gad.example.org");
@@ -39,10 +39,11 @@ TEST_CASE("transport: server URLs parse, and https is refused for now", "[transp
     CHECK(v6->authority() == "[::1]:9000");
 
     auto https = client::parse_server_url("https://gad.example.org");
-    REQUIRE_FALSE(https.ok());
-    CHECK(https.err().code == errc::bad_input);
-    CHECK(https.err().field == "--server");
-    CHECK(https.err().es.find("https todavía no está disponible") != std::string::npos);
+    REQUIRE(https.ok());
+    CHECK(https->tls);
+    CHECK(https->port == 443);
+    CHECK(https->text() == "https://gad.example.org:443");
+    CHECK_FALSE(u->tls);
     for (const char* bad : {"ftp://x", "http://", "http://x:0", "http://x:99999", "http://u:p@x",
                             "http://x/a?b=c"}) {
         INFO(bad);

@@ -207,6 +207,12 @@ public:
     }
     /// Writes raw bytes (for malformed HTTP and partial requests).
     void write_raw(std::string_view text) { net::write(socket_, net::buffer(text.data(), text.size())); }
+    /// Writes raw bytes without raising SIGPIPE; false once the server has closed the socket.
+    bool write_some(std::string_view text, beast::error_code& ec) {
+        const auto n = ::send(socket_.native_handle(), text.data(), text.size(), MSG_NOSIGNAL);
+        if (n < 0) ec = beast::error_code(errno, boost::system::system_category());
+        return n >= 0 && static_cast<std::size_t>(n) == text.size();
+    }
     /// Blocks until the server closes the connection; true if it did (EOF or reset).
     bool closed_by_peer() {
         char c;

@@ -3,6 +3,10 @@
 // reused across the requests of one sync, with connect/write/read timeouts, zstd both ways
 // and a byte count per direction (for benchmarks and the sync summary).
 //
+// Over `https://` the server's certificate is checked (a pin, a CA file, or the system's CAs
+// with the host name: see `tls_trust`) before any byte of a request, credential included,
+// is sent; a certificate that fails the check is `errc::forbidden`, field "--pin" or "--ca".
+//
 // `post()` answers with the response frame (decompressed) whatever the HTTP status, because
 // the server's body is always a frame: the sync engine reads the error code from it. Transport
 // failures come back as `errc::unavailable` (no route, refused, reset, not a minga server) or
@@ -33,6 +37,8 @@ inline constexpr std::chrono::seconds connect_timeout{20};
 inline constexpr std::chrono::seconds write_timeout{120};
 /// Receiving one whole response once the request is sent (the server may queue it first).
 inline constexpr std::chrono::seconds read_timeout{180};
+/// The TLS handshake, once connected.
+inline constexpr std::chrono::seconds tls_handshake_timeout{30};
 /// Bytes of a response's status line and headers.
 inline constexpr std::size_t max_header_bytes = 16 * 1024;
 /// Requests smaller than this are sent uncompressed.
@@ -40,6 +46,16 @@ inline constexpr std::size_t compress_min_bytes = 256;
 /// zstd level for requests.
 inline constexpr int zstd_level = 3;
 }  // namespace transport_tuning
+
+/// How an `https://` server is trusted. With neither set: the system's CA store and the host
+/// name. Ignored for `http://`.
+struct tls_trust {
+    /// `sha256:<hex>` (see shared/cert_pin.hpp): only the certificate with this fingerprint is
+    /// accepted, whoever signed it and whatever names it carries.
+    std::string pin;
+    /// PEM certificates of the CAs to trust instead of the system's; the host name is checked.
+    std::string ca_pem;
+};
 
 struct transport_options {
     std::chrono::milliseconds connect_timeout = transport_tuning::connect_timeout;
@@ -50,22 +66,24 @@ struct transport_options {
     std::size_t compress_min_bytes = transport_tuning::compress_min_bytes;
     int zstd_level = transport_tuning::zstd_level;
     bool compress = true;  ///< compress requests (when smaller) and accept zstd responses
+    tls_trust trust;       ///< for https:// URLs
 };
 
-/// `http://host[:port][/prefix]`, as given to `minga enroll --server`.
+/// `http[s]://host[:port][/prefix]`, as given to `minga enroll --server`.
 struct server_url {
     std::string host;  ///< without brackets for IPv6
-    std::uint16_t port = 80;
+    std::uint16_t port = 80;  ///< 443 by default for https
     std::string prefix;  ///< "" or "/something", no trailing slash
+    bool tls = false;    ///< https://
 
-    /// Back to text: `http://host:port/prefix`.
+    /// Back to text: `http[s]://host:port/prefix`.
     [[nodiscard]] std::string text() const;
     /// `host:port` for messages and the Host header.
     [[nodiscard]] std::string authority() const;
 };
 
-/// Parses a server URL. `https://` is refused for now (`bad_input`, field "--server", saying
-/// so); so are other schemes, user info, queries and bad ports.
+/// Parses a server URL (`http://` or `https://`; no scheme means http). Other schemes, user
+/// info, queries and bad ports are refused (`bad_input`, field "--server").
 [[nodiscard]] result<server_url> parse_server_url(std::string_view text);
 
 class http_transport {

@@ -1,6 +1,9 @@
 #pragma once
 /// The HTTP/1.1 endpoint of the sync protocol (Boost.Beast, asynchronous, keep-alive).
 ///
+/// HTTPS when `server_config` names a certificate and key (TLS 1.2 or later, handshake bounded
+/// by `tls_handshake_timeout`), plain HTTP otherwise.
+///
 /// Routes: `POST /v1/sync` (body: one msgpack frame, `Content-Type: application/msgpack`,
 /// optional `Content-Encoding: zstd`, `Authorization: Bearer <credential>` once enrolled) whose
 /// answer is always a frame, with the HTTP status derived from its error code
@@ -8,7 +11,7 @@
 ///
 /// Every request is handed to the store executor; network threads never run SQL or file I/O.
 /// Bounds (see tuning.hpp and `server_config`): header and body bytes, decompressed bytes,
-/// idle and read and write timeouts, open connections.
+/// idle and read and write timeouts, open connections (in all, per client address, per device).
 ///
 /// Lifetime: `http_server` lives on the caller's io_context, which it does not run. `stop()`
 /// closes the acceptor, closes idle connections and lets each busy one finish its current
@@ -26,6 +29,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -35,12 +39,18 @@ namespace minga::server {
 struct server_config {
     std::size_t max_connections = tuning::max_connections;
     std::size_t max_refusing_connections = tuning::max_refusing_connections;
+    std::size_t max_connections_per_address = tuning::max_connections_per_address;
+    std::size_t max_connections_per_device = tuning::max_connections_per_device;
     std::size_t max_header_bytes = tuning::max_header_bytes;
     /// Request body, on the wire and after decompression; also the largest body answered.
     std::size_t max_body_bytes = protocol::tuning::max_body_bytes;
     std::chrono::milliseconds idle_timeout = tuning::idle_timeout;
     std::chrono::milliseconds request_read_timeout = tuning::request_read_timeout;
     std::chrono::milliseconds write_timeout = tuning::write_timeout;
+    std::chrono::milliseconds tls_handshake_timeout = tuning::tls_handshake_timeout;
+    /// TLS certificate chain and private key (PEM). Both empty: plain HTTP.
+    std::filesystem::path tls_cert;
+    std::filesystem::path tls_key;
     std::size_t compress_min_bytes = tuning::compress_min_bytes;
     int zstd_level = tuning::zstd_level;
     std::string lang = "es";  ///< language of the messages in the server's own error frames
@@ -71,6 +81,9 @@ public:
 
     /// Connections open right now (refused ones not counted).
     [[nodiscard]] std::size_t connections() const;
+
+    /// True when connections are served over TLS.
+    [[nodiscard]] bool tls() const noexcept;
 
 private:
     class listener;

@@ -14,8 +14,8 @@ struct listen_address {
     std::string host;  ///< without brackets
     std::uint16_t port = 0;
 
-    /// `http://HOST:PORT`, brackets around an IPv6 host; `port` overrides the stored port.
-    [[nodiscard]] std::string url(std::uint16_t real_port) const;
+    /// `http://HOST:PORT` (`https://` with `tls`), brackets around an IPv6 host; `port` overrides the stored port.
+    [[nodiscard]] std::string url(std::uint16_t real_port, bool tls = false) const;
 };
 
 /// Fails with `bad_input` (field "--listen") saying what is wrong and giving an example.

@@ -32,6 +32,21 @@ inline constexpr std::chrono::seconds idle_timeout{30};
 /// is cut after it. Sized for a batch of a few hundred KB over a poor 2G link.
 inline constexpr std::chrono::seconds request_read_timeout{120};
 
+/// How long the TLS handshake of a new connection may take. A client that connects and never
+/// completes the handshake is cut after it.
+inline constexpr std::chrono::seconds tls_handshake_timeout{15};
+
+/// Open connections from one IP address. A connection beyond it is answered `503 busy` and
+/// closed, so one address cannot take every slot of `max_connections`.
+inline constexpr std::size_t max_connections_per_address = 32;
+
+/// Open connections that carry the credential of one device (counted from its first request).
+/// A device syncs over one connection; a few allow a retry while an old one is closing.
+inline constexpr std::size_t max_connections_per_device = 4;
+
+/// Validity of the self-signed certificate `minga-server init` creates: 10 years.
+inline constexpr long tls_cert_days = 3650;
+
 /// How long writing one response may take.
 inline constexpr std::chrono::seconds write_timeout{120};
 
