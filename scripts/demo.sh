@@ -32,7 +32,8 @@ srv init
 srv catalog import organisations "$samples/organisations.csv"
 srv catalog import ngos "$samples/ngos.csv"
 srv catalog import offers "$samples/offers.csv"
-srv serve --listen 127.0.0.1:0 > "$work/server.out" 2> "$work/server.log" &
+# Started directly (not through `srv`), so $! is the server itself and the cleanup stops it.
+"$S" --data "$work/central" serve --listen 127.0.0.1:0 > "$work/server.out" 2> "$work/server.log" &
 server_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/server.out" ] && break; sleep 0.1; done
 url="$(sed -n 's/^listening on //p' "$work/server.out" | head -n1)"

@@ -1,4 +1,4 @@
-// Central users and their sessions (central_v8). Secrets and tokens are random (libsodium's
+// Central users and their sessions (central_v6). Secrets and tokens are random (libsodium's
 // CSPRNG via random_hex) and stored only as BLAKE2b hashes (hash_secret), like device
 // credentials; a high-entropy secret needs no slow password hash.
 #include <minga/shared/central_users.hpp>

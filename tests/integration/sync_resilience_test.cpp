@@ -68,7 +68,7 @@ TEST_CASE("sync cli: --max-time ends a stalled sync with exit 75, then the next 
     auto srv = serve(server);
     minga_client c;
     c.init(gad_a);
-    ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a)});
+    ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a), "--pin", server.pin()});
     record(c, 1200);
     REQUIRE(pending(c) == 1203);
     // Out-of-range options are usage errors (exit 2) naming the option, and nothing is sent.
@@ -111,7 +111,7 @@ TEST_CASE("sync cli: --max-time ends a stalled sync with exit 75, then the next 
     // A second device receives it all, in English, with a JSON summary.
     minga_client b;
     b.init(gad_a);
-    ok_json(b, {"enroll", "--server", srv.url, "--token", token(server, gad_a)});
+    ok_json(b, {"enroll", "--server", srv.url, "--token", token(server, gad_a), "--pin", server.pin()});
     auto en = b.run({"--lang", "en", "--json", "sync", "--progress"});
     INFO(en.describe());
     REQUIRE(en.exited(0));
@@ -135,14 +135,16 @@ TEST_CASE("sync: the server dies mid-sync and restarts on the same store, and th
     auto srv = serve(server);
     minga_client c;
     c.init(gad_a);
-    ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a)});
+    ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a), "--pin", server.pin()});
     record(c, 600);
     const bool answer_lost = GENERATE(false, true);
     INFO((answer_lost ? "killed after applying a batch, before answering" : "killed between batches"));
 
     auto r = minga::replica::open(c.data_dir());
     REQUIRE(r.ok());
-    auto t = minga::client::http_transport::create(srv.url);
+    minga::client::transport_options pinned;  // the server's own certificate, as enrolled
+    pinned.trust.pin = server.pin();
+    auto t = minga::client::http_transport::create(srv.url, pinned);
     REQUIRE(t.ok());
     int pushes = 0, restarts = 0;
     std::vector<std::uint64_t> received;  // change seqs the server answered for
@@ -167,7 +169,7 @@ TEST_CASE("sync: the server dies mid-sync and restarts on the same store, and th
         // The wait before the retry: the server comes back on the same port and store.
         srv = serve(server, "127.0.0.1:" + srv.port);
         ++restarts;
-        auto fresh = minga::client::http_transport::create(srv.url);
+        auto fresh = minga::client::http_transport::create(srv.url, pinned);
         REQUIRE(fresh.ok());
         t = std::move(fresh);
     };
@@ -196,7 +198,7 @@ TEST_CASE("sync cli: a revoked device keeps its changes, says what to do, and se
     auto srv = serve(server);
     minga_client c;
     const std::string id = c.init(gad_a);
-    ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a)});
+    ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a), "--pin", server.pin()});
     record(c, 5);
     ok_json(c, {"sync"});
     REQUIRE(server.run({"device", "revoke", id}).exited(0));
@@ -213,7 +215,7 @@ TEST_CASE("sync cli: a revoked device keeps its changes, says what to do, and se
     CHECK(has(refused_en.err, "its 7 pending change(s) are kept and will be sent"));
     CHECK(pending(c) == 7);
 
-    auto again = ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a)});
+    auto again = ok_json(c, {"enroll", "--server", srv.url, "--token", token(server, gad_a), "--pin", server.pin()});
     CHECK(again.at("pending_changes") == 7);
     auto done = ok_json(c, {"sync"});
     CHECK(done.at("pushed") == 7);

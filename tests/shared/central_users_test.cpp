@@ -1,4 +1,4 @@
-// Central users of the dashboard (central_v8): secrets shown once and stored hashed, sessions
+// Central users of the dashboard (central_v6): secrets shown once and stored hashed, sessions
 // that expire, and device credentials that are never user secrets.
 #include "sync_fixture.hpp"
 

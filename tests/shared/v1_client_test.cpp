@@ -4,6 +4,15 @@
 
 #include <msgpack.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
 using namespace minga;
 using minga::testing::day_ms;
 using minga::testing::horizon_world;
@@ -45,12 +54,36 @@ struct v1_transport {
     }
 };
 
-/// Turns the store back into what the previous release left (central schema 2, no changed_ms).
+/// Turns the store back into what the release with central schema 2 left: every later central
+/// migration (shared/src/schema/central_v<N>.sql, N > 2) is undone, newest first, by dropping
+/// the indexes, added columns and tables it created, in reverse order. The data stays.
 void downgrade_store_to_central_v2(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    std::vector<std::pair<int, fs::path>> steps;
+    const std::regex file_re(R"(central_v(\d+)\.sql)");
+    for (const auto& e : fs::directory_iterator(fs::path(MINGA_SOURCE_DIR) / "shared/src/schema")) {
+        std::smatch m;
+        const auto name = e.path().filename().string();
+        if (std::regex_match(name, m, file_re) && std::stoi(m[1]) > 2) steps.emplace_back(std::stoi(m[1]), e.path());
+    }
+    std::sort(steps.rbegin(), steps.rend());
+    REQUIRE(!steps.empty());
     sql::db db((dir / central::file_name).string(), sql::open_options{.create = false});
-    db.exec("DROP INDEX change_index_age");
-    db.exec("ALTER TABLE change_index DROP COLUMN changed_ms");
-    db.exec("ALTER TABLE device DROP COLUMN snapshot_due");
+    const std::regex stmt_re(
+        R"(CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)|CREATE\s+TABLE\s+(\w+)|ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+))",
+        std::regex::icase);
+    for (const auto& [version, file] : steps) {
+        std::ifstream in(file);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<std::string> undo;
+        for (std::sregex_iterator it(text.begin(), text.end(), stmt_re), end; it != end; ++it) {
+            const auto& m = *it;
+            if (m[1].matched) undo.push_back("DROP INDEX " + m[1].str());
+            else if (m[2].matched) undo.push_back("DROP TABLE " + m[2].str());
+            else undo.push_back("ALTER TABLE " + m[3].str() + " DROP COLUMN " + m[4].str());
+        }
+        for (auto u = undo.rbegin(); u != undo.rend(); ++u) db.exec(*u);
+    }
     db.exec("UPDATE central_meta SET value = '2' WHERE key = 'schema'");
 }
 

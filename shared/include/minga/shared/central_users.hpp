@@ -2,7 +2,7 @@
 /// Central users: the people of the national/provincial office who may open the dashboard.
 ///
 /// `minga-server user add NAME` creates one and prints its secret once; only a hash of the
-/// secret is stored (`central_user`, central_v8). Signing in with the secret gives a session
+/// secret is stored (`central_user`, central_v6). Signing in with the secret gives a session
 /// token (for an HttpOnly cookie); only its hash is stored (`user_session`), and it expires.
 /// A device credential is never a user secret: the two live in different tables and have
 /// different shapes, so one can never be used as the other.
