@@ -6,6 +6,7 @@
 #include "dashboard_view.hpp"
 
 #include <minga/server/version.hpp>
+#include <minga/shared/export.hpp>
 
 #include <fmt/format.h>
 
@@ -191,21 +192,7 @@ std::string page(std::string_view title, const std::string& body) {
 
 }  // namespace
 
-std::string html(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string html(std::string_view s) { return markup_escape(s); }
 
 std::string render_page(const dashboard_view& v) {
     std::string body = "<header><div><h1>Cooperación internacional no reembolsable</h1><p class=\"meta\">Tablero nacional";

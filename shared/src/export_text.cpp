@@ -112,3 +112,9 @@ std::string iso_utc(std::int64_t ms) {
 }
 
 }  // namespace minga::export_text
+
+namespace minga {
+
+std::string markup_escape(std::string_view s) { return export_text::xml(s); }
+
+}  // namespace minga

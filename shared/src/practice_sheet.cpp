@@ -1,4 +1,6 @@
 // Printable good-practice sheets (practice_sheet.hpp).
+#include "export_text.hpp"
+
 #include <minga/shared/practice_sheet.hpp>
 
 #include <array>
@@ -7,21 +9,7 @@ namespace minga {
 
 namespace {
 
-std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string html_escape(std::string_view s) { return export_text::xml(s); }
 
 struct section {
     std::string_view es;

@@ -1,5 +1,6 @@
 // A report as CSV or JSON text. shared/ does not link a JSON library, and a report is a flat
 // table, so the JSON is written here with its own escaping (see to_json's contract).
+#include "export_text.hpp"
 #include "report_detail.hpp"
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 namespace minga {
 
 namespace {
+
+using export_text::append_csv_field;
 
 std::string format_usd(std::int64_t cents) {
     std::string sign = cents < 0 ? "-" : "";
@@ -115,19 +118,6 @@ void append_json_cell(std::string& out, const report_cell& c) {
         out += format_usd(m->cents);
     else
         out += "null";
-}
-
-void append_csv_field(std::string& out, std::string_view s) {
-    if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-        out.append(s);
-        return;
-    }
-    out += '"';
-    for (char ch : s) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    out += '"';
 }
 
 void append_csv_cell(std::string& out, const report_cell& c) {

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace minga {
@@ -63,5 +64,10 @@ struct iati_export {
 /// reporting organisation). The output validates against the official 2.03 XSD
 /// (`data/iati/schema-2.03/`); all text is escaped for XML.
 [[nodiscard]] result<iati_export> export_iati(sql::db& central_db, const iati_options& o);
+
+/// `s` escaped for XML and HTML text and attribute values (& < > " ' as entities; characters
+/// XML 1.0 forbids, and bytes that are not UTF-8, as U+FFFD): one escaping for every export,
+/// sheet and page.
+[[nodiscard]] std::string markup_escape(std::string_view s);
 
 }  // namespace minga
