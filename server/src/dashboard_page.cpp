@@ -194,6 +194,27 @@ std::string page(std::string_view title, const std::string& body) {
 
 std::string html(std::string_view s) { return markup_escape(s); }
 
+namespace {
+
+/// The demand plan by year and province, as the report gives it (every column, Spanish heads).
+std::string demand_section(const dashboard_view& v) {
+    std::string out = "<section id=\"demandas\"><h2>Plan anual de demanda de cooperación</h2>";
+    if (!v.demand_plan || v.demand_plan->rows.empty())
+        return out + "<p>Ningún GAD ha sincronizado demandas todavía.</p></section>";
+    out += "<table id=\"tabla-demandas\"><thead><tr>";
+    for (const auto& c : v.demand_plan->columns) out += "<th>" + html(c) + "</th>";
+    out += "</tr></thead><tbody>";
+    for (const auto& row : v.demand_plan->rows) {
+        out += "<tr>";
+        for (const auto& cell : row) out += td(cell);
+        out += "</tr>";
+    }
+    return out + "</tbody></table><p class=\"nota\">Brechas: demandas sin oferta disponible ni convenio firmado "
+                 "(`minga-server report --by demand-gaps`).</p></section>";
+}
+
+}  // namespace
+
 std::string render_page(const dashboard_view& v) {
     std::string body = "<header><div><h1>Cooperación internacional no reembolsable</h1><p class=\"meta\">Tablero nacional";
     if (v.territory) body += " · datos consolidados al " + date_text(v.territory->summary.as_of_ms);
@@ -224,6 +245,7 @@ std::string render_page(const dashboard_view& v) {
         body += "</div>";
     }
     body += indicators_section(v);
+    body += demand_section(v);
     body += sync_section(v);
     body += "</main><footer>minga-server " + std::string(version()) + " · generado el " + date_text(v.now_ms) +
             " · montos en dólares de EE. UU.; reglas en docs/consolidation.md</footer>";

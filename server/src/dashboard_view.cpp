@@ -1,6 +1,8 @@
 // Loading one dashboard view on the store thread (see dashboard_view.hpp).
 #include "dashboard_view.hpp"
 
+#include <minga/shared/demand_plan.hpp>
+
 #include "dashboard_api.hpp"
 
 namespace minga::server {
@@ -76,6 +78,8 @@ dashboard_view load_view(sql::db& db, const territory_scope& scope, std::int64_t
     }
     v.indicators = indicator_progress_list(db, dashboard_tuning::max_indicator_rows);
     v.sync = sync_health(db);
+    if (auto plan = load_demand_plan(db, {}); !plan.empty())
+        v.demand_plan = plan_report(db, plan, plan_by::province, "es");
     v.sdg_colour = sdg_colours(db);
     return v;
 }

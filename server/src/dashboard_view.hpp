@@ -29,6 +29,9 @@ struct dashboard_view {
     std::optional<error> no_data;  // why there are no consolidated figures
     std::vector<indicator_progress> indicators;
     std::vector<gad_sync_health> sync;
+    /// The national demand plan by province (`report --by demand-province`), when any GAD has
+    /// synced demands (docs/demands.md).
+    std::optional<report_table> demand_plan;
     std::vector<std::string> sdg_colour;  // index = goal
     std::int64_t now_ms = 0;
 };

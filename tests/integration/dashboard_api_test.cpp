@@ -33,6 +33,12 @@ TEST_CASE("dashboard api: refused without a user session, device credentials inc
     CHECK(html.status == 200);
     CHECK(html.body.find("Agua &amp; saneamiento &lt;&quot;El Tingo&quot;&gt;") == std::string::npos);  // titles not shown
     CHECK(html.body.find("<html lang=\"es\"") != std::string::npos);
+    // The demand plan synced by the parish is on the page, under its province.
+    const auto plan = html.body.find("id=\"tabla-demandas\"");
+    REQUIRE(plan != std::string::npos);
+    const auto plan_end = html.body.find("</table>", plan);
+    CHECK(html.body.find("Pichincha", plan) < plan_end);
+    CHECK(html.body.find("2026", plan) < plan_end);
 
     SECTION("signing out ends the session") {
         CHECK(x.request(http::verb::post, "/dashboard/logout", token).status == 303);

@@ -36,6 +36,9 @@ struct dashboard_world {
         b.add({"project", "add", "--title", "Riego tecnificado Cumbe", "--modality", "tecnica_asesoria", "--source",
                "multilateral", "--sdg", "2", "--budget", "2024-01-01:2024-12-31:12500.50", "--planned-start",
                "2024-02-01", "--beneficiaries", "300"});
+        // A demand of the parish, for the dashboard's demand plan (Pichincha, 2026).
+        a.add({"demand", "add", "--title", "Reforestación de microcuencas", "--year", "2026", "--modality",
+               "tecnica_asesoria", "--sdg", "15", "--sector", "31220", "--amount", "25000", "--priority", "alta"});
         for (auto* c : {&a, &b}) {
             const std::string gad = c == &a ? "170151" : "010152";
             auto e = c->run_json({"enroll", "--server", url, "--token", server.token(gad)});
