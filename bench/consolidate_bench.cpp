@@ -181,7 +181,15 @@ int main(int argc, char** argv) {
         auto run = [&](bool incremental) {
             auto t0 = clock_type::now();
             std::clock_t c0 = std::clock();
-            auto s = minga::consolidate(db, minga::system_ms(), {incremental, {}});
+            // Wall time of each step of the run (where an incremental run spends its time).
+            nlohmann::json steps = nlohmann::json::object();
+            auto last = t0;
+            auto on_step = [&](std::string_view name) {
+                auto now = clock_type::now();
+                steps[std::string(name)] = std::chrono::duration<double>(now - last).count();
+                last = now;
+            };
+            auto s = minga::consolidate(db, minga::system_ms(), {incremental, {}, on_step});
             double secs = seconds_since(t0);
             double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
             if (!s) throw std::runtime_error(s.err().text("en"));
@@ -190,6 +198,7 @@ int main(int argc, char** argv) {
                                   {"incremental", s->incremental},
                                   {"recomputed_projects", s->recomputed_projects},
                                   {"recomputed_indicators", s->recomputed_indicators},
+                                  {"step_seconds", steps},
                                   {"projects", s->projects},
                                   {"observations", s->observations}};
         };

@@ -156,11 +156,13 @@ void put(packer& pk, const change& c) {
     put(pk, c.base);
 }
 
-void put(packer& pk, const push& m) {
-    pk.pack_array(2);
+void put(packer& pk, const push& m, std::uint32_t version) {
+    const bool v3 = version >= device_clock_version;
+    pk.pack_array(v3 ? 3 : 2);
     put(pk, m.device_id);
     pk.pack_array(wire_size(m.changes.size()));
     for (const auto& c : m.changes) put(pk, c);
+    if (v3) put(pk, m.device_time_ms);
 }
 
 void put(packer& pk, const push_ack& m) {

@@ -73,9 +73,15 @@ void read_change(reader& rd, const msgpack::object& o, const path& p, change& c)
     rd.read(f[7], path{p, n[7]}, c.base);
 }
 
+/// The first `v1` names of `all` for a v1 frame, all of them from `since` on.
+names for_version(const reader& rd, names all, std::size_t v1, std::uint32_t since) {
+    return rd.version() >= since ? all : all.first(v1);
+}
+
 void read_body(reader& rd, const msgpack::object& o, const path& p, push& m) {
-    static constexpr std::array<std::string_view, 2> n{"device_id", "changes"};
-    const msgpack::object* f = rd.fields(o, p, names(n));
+    static constexpr std::array<std::string_view, 3> n{"device_id", "changes", "device_time_ms"};
+    const names want = for_version(rd, names(n), 2, device_clock_version);
+    const msgpack::object* f = rd.fields(o, p, want);
     if (f == nullptr) return;
     rd.read(f[0], path{p, n[0]}, m.device_id);
     const path at{p, n[1]};
@@ -84,6 +90,7 @@ void read_body(reader& rd, const msgpack::object& o, const path& p, push& m) {
     for (std::size_t i = 0; i < items.size() && !rd.failed(); ++i) {
         read_change(rd, items[i], path{at, i}, m.changes.emplace_back());
     }
+    if (want.size() > 2) rd.read(f[2], path{p, n[2]}, m.device_time_ms);
 }
 
 void read_body(reader& rd, const msgpack::object& o, const path& p, push_ack& m) {
@@ -95,11 +102,6 @@ void read_body(reader& rd, const msgpack::object& o, const path& p, push_ack& m)
     rd.read(f[1], path{p, n[1]}, m.server_time_ms);
     rd.read(f[2], path{p, n[2]}, m.applied);
     rd.read(f[3], path{p, n[3]}, m.conflicts);
-}
-
-/// The first `v1` names of `all` for a v1 frame, all of them from `since` on.
-names for_version(const reader& rd, names all, std::size_t v1, std::uint32_t since) {
-    return rd.version() >= since ? all : all.first(v1);
 }
 
 void read_body(reader& rd, const msgpack::object& o, const path& p, pull& m) {

@@ -135,6 +135,10 @@ status validate(const push& m, const limits& lim) {
         check_change(ck, m.changes[i], previous_seq, path{changes, i});
         previous_seq = m.changes[i].seq;
     }
+    ck.require(m.device_time_ms >= 0 && m.device_time_ms <= tuning::max_device_time_ms,
+               errc::bad_input, path{p, "device_time_ms"},
+               "la hora del dispositivo está fuera del rango 1970–9999",
+               "the device time is outside the range 1970–9999");
     return ck.take();
 }
 

@@ -58,7 +58,7 @@ void register_consolidate(CLI::App& app, cmd_env& env) {
             int code = 0;
             auto c = open_central(p, g, code);
             if (!c) return code;
-            auto sum = consolidate(c->conn(), system_ms(), consolidate_options{!*full, {}});
+            auto sum = consolidate(c->conn(), system_ms(), consolidate_options{!*full, {}, {}});
             if (!sum) return p.fail(sum.err());
             p.done(fmt::format("{} ({}, {} {}): {} {}, {} {} USD, {} {} USD, {} {}, {} {}; {}: {} {}",
                                p.pick("Consolidación", "Consolidation"),
@@ -167,8 +167,8 @@ void register_report(CLI::App& app, cmd_env& env) {
     struct opts {
         std::string by = "province";
         std::string format = "text";
-        std::int64_t days = 30;
-        std::int64_t max_skew_s = 300;
+        std::int64_t days = report_tuning::max_days_without_sync;
+        std::int64_t max_skew_s = report_tuning::max_clock_skew_ms / 1000;
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("report", "reporte consolidado");

@@ -1,6 +1,7 @@
 // The demand cycle on the central server: `report --by demand...` (called from cmd_central's
 // report command), `export demand-plan` and `export practices`.
 #include "commands.hpp"
+#include "report_json.hpp"
 
 #include <minga/shared/demand_plan.hpp>
 #include <minga/shared/practice_sheet.hpp>
@@ -14,40 +15,6 @@
 namespace minga::server {
 
 namespace {
-
-nlohmann::json cell_json(const report_cell& c) {
-    if (const auto* s = std::get_if<std::string>(&c)) return *s;
-    if (const auto* n = std::get_if<std::int64_t>(&c)) return *n;
-    if (const auto* u = std::get_if<usd_cents>(&c)) return static_cast<double>(u->cents) / 100.0;
-    return nullptr;
-}
-
-nlohmann::json rows_json(const report_table& t) {
-    auto arr = nlohmann::json::array();
-    for (const auto& row : t.rows) {
-        nlohmann::json obj = nlohmann::json::object();
-        for (std::size_t i = 0; i < t.columns.size(); ++i) obj[t.columns[i]] = cell_json(row[i]);
-        arr.push_back(std::move(obj));
-    }
-    return arr;
-}
-
-/// The plan's totals: demands, estimated USD (cents), unconverted, with an offer, with an
-/// agreement, gaps.
-nlohmann::json totals_json(const std::vector<plan_demand>& plan) {
-    std::int64_t usd = 0, unconverted = 0, offer = 0, agreement = 0, gaps = 0, high = 0;
-    for (const auto& d : plan) {
-        if (d.usd_cents) usd += *d.usd_cents;
-        else ++unconverted;
-        offer += d.offers_available > 0;
-        agreement += !d.agreement_id.empty();
-        gaps += d.gap();
-        high += d.priority == "alta";
-    }
-    return {{"demands", plan.size()}, {"high_priority", high}, {"estimated_usd", static_cast<double>(usd) / 100.0},
-            {"estimated_usd_cents", usd}, {"unconverted_demands", unconverted}, {"with_offer", offer},
-            {"with_agreement", agreement}, {"gaps", gaps}};
-}
 
 status check_on(const std::string& on) {
     if (on.empty()) return {};
@@ -141,14 +108,14 @@ int run_demand_report(printer& p, const global_options& g, const result<demand_r
     int code = 0;
     auto c = open_central(p, g, code);
     if (!c) return code;
+    if (p.json() || format == "json") {
+        p.out() << demand_report_json(c->conn(), *kind, g.lang).dump() << '\n';
+        return 0;
+    }
     auto plan = load_demand_plan(c->conn(), plan_options{});
     auto t = kind->coverage ? coverage_report(plan, kind->gaps_only, g.lang)
                             : plan_report(c->conn(), plan, kind->by, g.lang);
-    if (p.json() || format == "json")
-        p.out() << nlohmann::json{{"report", "demand"}, {"lang", g.lang}, {"columns", t.columns},
-                                  {"rows", rows_json(t)}, {"totals", totals_json(plan)}}.dump()
-                << '\n';
-    else if (format == "csv")
+    if (format == "csv")
         p.out() << to_csv(t);
     else
         p.out() << as_text(t);

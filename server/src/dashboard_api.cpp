@@ -1,6 +1,7 @@
 // Routing, sign-in and the JSON API of the dashboard (docs/dashboard.md).
 #include "dashboard_api.hpp"
 #include "dashboard_view.hpp"
+#include "report_json.hpp"
 
 #include <minga/shared/central_users.hpp>
 
@@ -40,9 +41,12 @@ dashboard_response redirect(std::string_view to) {
     return r;
 }
 
-std::string set_cookie(std::string_view token, std::int64_t max_age_s) {
+/// The session cookie. Over HTTPS it is `Secure`, so a browser never sends it over plain HTTP
+/// (a server run with --plain-http has no HTTPS to restrict it to).
+std::string set_cookie(std::string_view token, std::int64_t max_age_s, bool secure) {
     return std::string(session_cookie) + "=" + std::string(token) +
-           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s) +
+           (secure ? "; Secure" : "");
 }
 
 int hex_digit(char c) {
@@ -67,21 +71,8 @@ std::string decode(std::string_view s) {
     return out;
 }
 
-json cell_json(const report_cell& c) {
-    if (const auto* s = std::get_if<std::string>(&c)) return *s;
-    if (const auto* n = std::get_if<std::int64_t>(&c)) return *n;
-    if (const auto* u = std::get_if<usd_cents>(&c)) return static_cast<double>(u->cents) / 100.0;
-    return nullptr;
-}
-
 json table_json(const report_table& t) {
-    json rows = json::array();
-    for (const auto& row : t.rows) {
-        json r = json::object();
-        for (std::size_t i = 0; i < row.size(); ++i) r[t.columns[i]] = cell_json(row[i]);
-        rows.push_back(std::move(r));
-    }
-    return {{"report", std::string(to_string(t.by))}, {"columns", t.columns}, {"rows", std::move(rows)}};
+    return {{"report", std::string(to_string(t.by))}, {"columns", t.columns}, {"rows", rows_json(t)}};
 }
 
 json summary_json(const consolidation_summary& s) {
@@ -125,7 +116,8 @@ dashboard_response api(central& c, const dashboard_request& r, std::int64_t now_
     if (what == "/indicators") {
         json rows = json::array();
         for (const auto& i : indicator_progress_list(db, dashboard_tuning::max_indicator_rows)) {
-            rows.push_back({{"key", i.key}, {"name", i.name}, {"unit", i.unit}, {"indicators", i.indicators},
+            rows.push_back({{"key", i.key}, {"name", i.name}, {"unit", i.unit}, {"rule", i.aggregation},
+                            {"indicators", i.indicators},
                             {"projects", i.projects}, {"observations", i.observations},
                             {"baseline", i.baseline}, {"current", i.current}, {"target", i.target},
                             {"with_target", i.with_target},
@@ -133,6 +125,17 @@ dashboard_response api(central& c, const dashboard_request& r, std::int64_t now_
                             {"progress_pct", i.progress_pct ? json(*i.progress_pct) : json(nullptr)}});
         }
         return json_response(200, {{"indicators", std::move(rows)}});
+    }
+    if (what == "/demand-plan") {
+        // The same document as `minga-server report --by demand-<by> --format json`.
+        const auto by = form_value(r.query, "by");
+        auto kind = parse_demand_report(by.empty() ? "demand" : "demand-" + by);
+        if (!kind || !*kind) {
+            return json_error(400, make_error(errc::bad_input, "by",
+                                              "use by=province|sector|ods|modality|priority|coverage|gaps",
+                                              "use by=province|sector|ods|modality|priority|coverage|gaps"));
+        }
+        return json_response(200, demand_report_json(db, **kind, "es"));
     }
     if (what == "/sync") {
         json rows = json::array();
@@ -204,7 +207,7 @@ dashboard_response respond_dashboard(central& c, const dashboard_request& r, std
             return json_error(405, make_error(errc::bad_input, "method", "use POST", "use POST"));
         sign_out(db, cookie_value(r.cookie, session_cookie));
         auto res = r.path == session_path ? json_response(200, {{"ok", true}}) : redirect("/dashboard/login");
-        res.headers.emplace_back("Set-Cookie", set_cookie("", 0));
+        res.headers.emplace_back("Set-Cookie", set_cookie("", 0, r.secure));
         return res;
     }
     if (r.path == "/dashboard/login" || r.path == session_path) {
@@ -225,7 +228,8 @@ dashboard_response respond_dashboard(central& c, const dashboard_request& r, std
         }
         auto res = api_call ? json_response(200, {{"ok", true}, {"user", s->user}, {"expires_ms", s->expires_ms}})
                             : redirect("/dashboard");
-        res.headers.emplace_back("Set-Cookie", set_cookie(s->token, dashboard_tuning::session_ttl_ms / 1000));
+        res.headers.emplace_back("Set-Cookie",
+                                 set_cookie(s->token, dashboard_tuning::session_ttl_ms / 1000, r.secure));
         return res;
     }
     // Everything else needs a signed-in central user (a device credential is not one).

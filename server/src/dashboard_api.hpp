@@ -33,6 +33,7 @@ struct dashboard_request {
     std::string cookie;        // the Cookie header
     std::string content_type;
     std::string body;
+    bool secure = false;       // arrived over TLS: the session cookie gets `Secure`
 };
 
 struct dashboard_response {

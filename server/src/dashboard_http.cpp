@@ -32,6 +32,7 @@ void http_session::handle_dashboard() {
     in->cookie = str(req[http::field::cookie]);
     in->content_type = str(req[http::field::content_type]);
     in->body.assign(req.body().begin(), req.body().end());
+    in->secure = stream_.is_tls();
     auto out = std::make_shared<dashboard_response>();
     out->status = 500;
     out->content_type = "text/plain; charset=utf-8";

@@ -144,15 +144,16 @@ std::string territory_section(const dashboard_view& v) {
 
 std::string indicators_section(const dashboard_view& v) {
     std::string out = "<section id=\"indicadores\"><h2>Indicadores: avance frente a la meta</h2>";
-    if (v.indicators.empty()) return out + "<p>No hay indicadores registrados.</p></section>";
+    if (v.indicators.empty())
+        return out + "<p>No hay indicadores de la biblioteca en la última consolidación.</p></section>";
     out += "<table id=\"tabla-indicadores\"><thead><tr><th>Indicador</th><th>Unidad</th><th class=\"num\">Proyectos</th>"
            "<th class=\"num\">Línea base</th><th class=\"num\">Actual</th><th class=\"num\">Meta</th>"
            "<th class=\"bar\">Avance</th></tr></thead><tbody>";
     for (const auto& i : v.indicators) {
         const double pct = i.progress_pct.value_or(0);
-        out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        out += fmt::format("<tr data-indicador=\"{}\"><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                            "<td class=\"num\" data-valor=\"{:.2f}\">{}</td><td class=\"num\">{}</td><td class=\"bar\">",
-                           html(i.name), html(i.unit), i.projects, dec_text(i.baseline), i.current,
+                           html(i.key), html(i.name), html(i.unit), i.projects, dec_text(i.baseline), i.current,
                            dec_text(i.current), i.with_target > 0 ? dec_text(i.target) : "—");
         if (i.progress_pct)
             out += fmt::format("<span style=\"width:{:.1f}%\"></span><em data-valor=\"{:.2f}\">{:.0f} %</em>",

@@ -148,7 +148,7 @@ std::vector<std::uint8_t> central::handle(std::span<const std::uint8_t> request,
     auto dev = p_->authenticate(bearer);
     if (!dev) return fail(f.version, f.request_id, dev.err());
     if (const auto* push = std::get_if<protocol::push>(&f.body)) {
-        auto ack = p_->on_push(*dev, *push);
+        auto ack = p_->on_push(*dev, *push, f.version);
         if (!ack) return fail(f.version, f.request_id, ack.err());
         return answer(std::move(*ack));
     }

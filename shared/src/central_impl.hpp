@@ -37,7 +37,9 @@ struct central::impl {
     [[nodiscard]] std::string device_id_of(std::int64_t num);
 
     // central_push.cpp
-    [[nodiscard]] result<protocol::push_ack> on_push(const device_auth& dev, const protocol::push& m);
+    /// Applies a push; from v3 (`version`) also records the device's clock offset.
+    [[nodiscard]] result<protocol::push_ack> on_push(const device_auth& dev, const protocol::push& m,
+                                                     std::uint32_t version);
 
     // central_pull.cpp
     /// `version`: the request frame's; only v2 and later get snapshots.

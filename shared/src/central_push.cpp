@@ -237,7 +237,8 @@ result<std::uint32_t> merger::apply(const protocol::change& ch, std::size_t inde
 
 }  // namespace
 
-result<protocol::push_ack> central::impl::on_push(const device_auth& dev, const protocol::push& m) {
+result<protocol::push_ack> central::impl::on_push(const device_auth& dev, const protocol::push& m,
+                                                  std::uint32_t version) {
     if (m.device_id != dev.id) {
         return forbidden("push.device_id", "el lote no corresponde a la credencial del dispositivo",
                          "the batch does not belong to the device's credential");
@@ -266,6 +267,17 @@ result<protocol::push_ack> central::impl::on_push(const device_auth& dev, const 
     {
         sql::reset_guard g(up);
         up.bind(1, static_cast<std::int64_t>(hwm)).bind(2, now).bind(3, dev.num).exec();
+    }
+    if (version >= protocol::device_clock_version) {
+        // The device's raw clock minus ours (positive: the device is ahead), for the quality
+        // report. The request's travel time is in it too: seconds at worst, far below the
+        // minutes the report looks for.
+        auto& clk = db->cached(
+            "INSERT INTO device_clock(device_num, offset_ms, observed_ms) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT(device_num) DO UPDATE SET offset_ms = excluded.offset_ms, "
+            "observed_ms = excluded.observed_ms");
+        sql::reset_guard g(clk);
+        clk.bind(1, dev.num).bind(2, m.device_time_ms - now).bind(3, now).exec();
     }
     tx.commit();
     ack.acked_through = hwm;

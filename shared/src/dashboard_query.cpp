@@ -1,11 +1,12 @@
 // Sync health and indicator progress for the dashboard (see dashboard.hpp).
 #include <minga/shared/dashboard.hpp>
 
+#include <minga/shared/report_extra.hpp>
+
 #include "text_list.hpp"
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 namespace minga {
 
@@ -13,11 +14,11 @@ std::vector<gad_sync_health> sync_health(sql::db& db) {
     std::map<std::string, gad_sync_health> by_gad;
     auto s = db.prepare("SELECT gads, status, coalesce(last_seen_ms, 0) FROM device");
     while (s.step()) {
-        const auto status = s.get_text(1);
+        const auto state = s.get_text(1);
         for (const auto& g : split_list(s.get_text(0))) {
             auto& h = by_gad[g];
-            if (status == "activo") ++h.devices_active;
-            else if (status == "pendiente") ++h.devices_pending;
+            if (state == "activo") ++h.devices_active;
+            else if (state == "pendiente") ++h.devices_pending;
             else ++h.devices_revoked;
             h.last_sync_ms = std::max(h.last_sync_ms, s.get_int(2));
         }
@@ -43,60 +44,26 @@ std::vector<gad_sync_health> sync_health(sql::db& db) {
 }
 
 std::vector<indicator_progress> indicator_progress_list(sql::db& db, std::size_t limit) {
-    // One row per live indicator of a live project, with its value by its own rule.
-    auto s = db.prepare(
-        "SELECT i.project_id, coalesce(i.indicator_code, ''), coalesce(d.name_es, i.title), i.unit, "
-        "i.aggregation, i.baseline_value, i.target_value, "
-        "count(o.id), coalesce(sum(o.value), 0), max(o.value), avg(o.value), max(o.observed_on), "
-        "(SELECT l.value FROM observation l WHERE l.indicator_id = i.id AND l.deleted = 0 "
-        " ORDER BY l.observed_on DESC, l.hlc DESC, l.id DESC LIMIT 1) "
-        "FROM indicator i JOIN project p ON p.id = i.project_id AND p.deleted = 0 "
-        "LEFT JOIN indicator_def d ON d.code = i.indicator_code "
-        "LEFT JOIN observation o ON o.indicator_id = i.id AND o.deleted = 0 "
-        "WHERE i.deleted = 0 GROUP BY i.id");
-    struct acc {
-        indicator_progress p;
-        std::set<std::string> projects;
-        double reach_done = 0, reach_span = 0;  // over indicators with a target
-    };
-    std::map<std::string, acc> groups;
-    while (s.step()) {
-        const auto code = s.get_text(1);
-        const auto name = s.get_text(2);
-        const auto unit = s.get_text(3);
-        const auto key = code.empty() ? name + "|" + unit : code;
-        auto& a = groups[key];
-        a.p.key = key;
-        a.p.name = name;
-        a.p.unit = unit;
-        ++a.p.indicators;
-        a.projects.insert(s.get_text(0));
-        const auto n = s.get_int(7);
-        a.p.observations += n;
-        const auto rule = s.get_text(4);
-        double value = 0;
-        if (n > 0) {
-            if (rule == "sum") value = s.get_double(8);
-            else if (rule == "max") value = s.get_double(9);
-            else if (rule == "mean") value = s.get_double(10);
-            else value = s.get_double(12);  // last
-        }
-        const double baseline = s.get_opt_double(5).value_or(0);
-        a.p.baseline += baseline;
-        a.p.current += value;
-        if (auto last = s.get_opt_text(11); last && *last > a.p.last_observed) a.p.last_observed = *last;
-        if (auto target = s.get_opt_double(6)) {
-            a.p.target += *target;
-            ++a.p.with_target;
-            a.reach_done += (n > 0 ? value : baseline) - baseline;
-            a.reach_span += *target - baseline;
-        }
-    }
+    // The national totals of `report indicators`, so the dashboard shows the same figures.
+    auto t = indicator_report(db, report_by::province);
     std::vector<indicator_progress> out;
-    for (auto& [key, a] : groups) {
-        a.p.projects = static_cast<std::int64_t>(a.projects.size());
-        if (a.p.with_target > 0 && a.reach_span != 0) a.p.progress_pct = 100.0 * a.reach_done / a.reach_span;
-        out.push_back(std::move(a.p));
+    if (!t) return out;  // not consolidated yet: the page says so above
+    for (const auto& r : t->totals) {
+        indicator_progress p;
+        p.key = r.code;
+        p.name = r.name;
+        p.unit = r.unit;
+        p.aggregation = r.aggregation;
+        p.indicators = r.indicators;
+        p.projects = r.projects;
+        p.observations = r.observations;
+        p.baseline = r.baseline.value_or(0);
+        p.current = r.value.value_or(p.baseline);
+        p.target = r.target.value_or(0);
+        p.with_target = r.with_target;
+        p.last_observed = r.last_on;
+        p.progress_pct = r.progress_pct();
+        out.push_back(std::move(p));
     }
     std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
         if (x.indicators != y.indicators) return x.indicators > y.indicators;

@@ -5,6 +5,7 @@
 #include "export_rows.hpp"
 #include "export_text.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace minga {
@@ -106,6 +107,61 @@ void append_money(std::string& out, sql::db& db, std::int64_t amount, const std:
            export_text::money(amount, export_rows::minor_digits(db, currency)) + "</value>";
 }
 
+/// IATI's value attribute of a baseline, target or actual: the number as recorded, to 6 places.
+std::string value_attr(double v) {
+    auto s = std::to_string(v);  // "%f": six decimals, no exponent
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return attr("value", s);
+}
+
+void append_indicator(std::string& out, const export_rows::indicator_row& i, int fallback_year) {
+    out += "<indicator" + attr("measure", std::to_string(i.measure)) + attr("ascending", i.ascending ? "1" : "0") +
+           "><title>" + narrative(i.title) + "</title><description>" + narrative("Unidad: " + i.unit) +
+           "</description>";
+    // A library indicator: its code in the reporting organisation's own vocabulary (99).
+    if (!i.code.empty()) out += "<reference vocabulary=\"99\"" + attr("code", i.code) + "/>";
+    if (i.baseline) {
+        const auto year = i.baseline_year.value_or(fallback_year);
+        out += "<baseline" + attr("year", std::to_string(year)) + value_attr(*i.baseline) + "/>";
+    }
+    auto period = [&](const std::string& start, const std::string& end, std::optional<double> target,
+                      const export_rows::observed& actual) {
+        out += "<period><period-start" + attr("iso-date", start) + "/><period-end" + attr("iso-date", end) + "/>";
+        if (target) out += "<target" + value_attr(*target) + "/>";
+        if (auto v = actual.by_rule(i.aggregation)) out += "<actual" + value_attr(*v) + "/>";
+        out += "</period>";
+    };
+    for (const auto& p : i.periods) period(p.start, p.end, p.target, p.actual);
+    // No reporting periods: one period from the first observation to the last (or to the target
+    // date), with the indicator's own target.
+    if (i.periods.empty() && i.actual.count > 0) {
+        const auto end = std::max(i.actual.last_on, i.target_date);
+        period(i.actual.first_on, end, i.target, i.actual);
+    }
+    out += "</indicator>";
+}
+
+/// One `result` per project result that has indicators, then one (output, type 1) for the
+/// indicators that belong to no result. IATI requires at least one indicator per result.
+void append_results(std::string& out, const project_row& p, int fallback_year) {
+    auto append = [&](std::int64_t type, const std::string& title, const std::string& description,
+                      const std::string& result_id, bool orphans) {
+        std::string inner;
+        for (const auto& i : p.indicators) {
+            const bool known = std::any_of(p.results.begin(), p.results.end(),
+                                           [&](const auto& r) { return r.id == i.result_id; });
+            if (orphans ? !known : i.result_id == result_id) append_indicator(inner, i, fallback_year);
+        }
+        if (inner.empty()) return;
+        out += "<result" + attr("type", std::to_string(type)) + "><title>" + narrative(title) + "</title>";
+        if (!description.empty()) out += "<description>" + narrative(description) + "</description>";
+        out += inner + "</result>\n";
+    };
+    for (const auto& r : p.results) append(r.type, r.title, r.description, r.id, false);
+    append(1, "Indicadores del proyecto: " + p.title, "", "", true);
+}
+
 void append_activity(std::string& out, sql::db& db, const project_row& p, const dated& d,
                      std::int64_t generated_ms) {
     const std::string org = gad_ref(p.owner_gad);
@@ -160,6 +216,7 @@ void append_activity(std::string& out, sql::db& db, const project_row& p, const 
         if (const auto* o = find_org(p, t.receiver_id)) org_element(out, "receiver-org", *o, "");
         out += "</transaction>\n";
     }
+    append_results(out, p, std::stoi(d.dates.front().second.substr(0, 4)));
     out += "</iati-activity>\n";
 }
 

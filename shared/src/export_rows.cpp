@@ -28,7 +28,84 @@ constexpr std::string_view live_parent =
     " JOIN project p ON p.id = c.project_id AND p.deleted = 0 AND (?1 = '' OR p.owner_gad = ?1) "
     "WHERE c.deleted = 0 ";
 
+/// The aggregates of observations in columns `at`..`at+6`: count, sum, max, mean, latest value,
+/// first and last date.
+observed observed_at(const sql::stmt& r, int at) {
+    observed o;
+    o.count = r.get_int(at);
+    if (o.count == 0) return o;
+    o.sum = r.get_double(at + 1);
+    o.max = r.get_double(at + 2);
+    o.mean = r.get_double(at + 3);
+    o.last = r.get_double(at + 4);
+    o.first_on = text(r, at + 5);
+    o.last_on = text(r, at + 6);
+    return o;
+}
+
+/// Observation aggregates over `o` joined by `cond` (the SQL of observed_at's columns).
+std::string observed_sql(std::string_view cond) {
+    const std::string c(cond);
+    return "(SELECT count(*) FROM observation o WHERE " + c + "), (SELECT sum(o.value) FROM observation o WHERE " +
+           c + "), (SELECT max(o.value) FROM observation o WHERE " + c +
+           "), (SELECT avg(o.value) FROM observation o WHERE " + c +
+           "), (SELECT o.value FROM observation o WHERE " + c +
+           " ORDER BY o.observed_on DESC, o.id DESC LIMIT 1), (SELECT min(o.observed_on) FROM observation o WHERE " +
+           c + "), (SELECT max(o.observed_on) FROM observation o WHERE " + c + ")";
+}
+
+indicator_row* find_indicator(project_row& p, const std::string& id) {
+    for (auto& i : p.indicators)
+        if (i.id == id) return &i;
+    return nullptr;
+}
+
+/// Results, indicators and their periods, with what was observed (aggregated in SQL: a
+/// national export does not hold a million observations in memory).
+void load_results(sql::db& db, const std::string& gad, std::unordered_map<std::string, std::size_t>& index,
+                  std::vector<project_row>& out) {
+    for_children(db,
+                 std::string("SELECT c.project_id, c.id, c.title, c.description, c.type FROM project_result c") +
+                     std::string(live_parent) + "ORDER BY c.type, c.title, c.id",
+                 gad, index, out, [](project_row& p, const sql::stmt& r) {
+                     p.results.push_back({r.get_text(1), r.get_text(2), text(r, 3), r.get_int(4)});
+                 });
+    for_children(db,
+                 "SELECT c.project_id, c.id, c.result_id, c.indicator_code, c.title, c.unit, c.aggregation, "
+                 "c.measure, c.ascending, c.baseline_year, c.baseline_value, c.target_value, c.target_date, " +
+                     observed_sql("o.indicator_id = c.id AND o.deleted = 0") + " FROM indicator c" +
+                     std::string(live_parent) + "ORDER BY c.title, c.id",
+                 gad, index, out, [](project_row& p, const sql::stmt& r) {
+                     indicator_row i{r.get_text(1), text(r, 2), text(r, 3), r.get_text(4), r.get_text(5),
+                                     r.get_text(6), r.get_int(7), r.get_int(8) != 0, r.get_opt_int(9),
+                                     r.get_opt_double(10), r.get_opt_double(11), text(r, 12), {},
+                                     observed_at(r, 13)};
+                     p.indicators.push_back(std::move(i));
+                 });
+    for_children(db,
+                 "SELECT p.id, c.indicator_id, c.id, c.period_start, c.period_end, c.target_value, " +
+                     observed_sql("o.indicator_id = c.indicator_id AND o.deleted = 0 AND (o.period_id = c.id OR "
+                                  "(o.period_id IS NULL AND o.observed_on BETWEEN c.period_start AND "
+                                  "c.period_end))") +
+                     " FROM reporting_period c JOIN indicator i ON i.id = c.indicator_id AND i.deleted = 0 "
+                     "JOIN project p ON p.id = i.project_id AND p.deleted = 0 AND (?1 = '' OR p.owner_gad = ?1) "
+                     "WHERE c.deleted = 0 ORDER BY c.period_start, c.period_end, c.id",
+                 gad, index, out, [](project_row& p, const sql::stmt& r) {
+                     if (auto* i = find_indicator(p, r.get_text(1)))
+                         i->periods.push_back({r.get_text(2), r.get_text(3), r.get_text(4), r.get_opt_double(5),
+                                               observed_at(r, 6)});
+                 });
+}
+
 }  // namespace
+
+std::optional<double> observed::by_rule(const std::string& rule) const {
+    if (count == 0) return std::nullopt;
+    if (rule == "last") return last;
+    if (rule == "max") return max;
+    if (rule == "mean") return mean;
+    return sum;
+}
 
 std::vector<project_row> load(sql::db& db, const std::string& gad) {
     std::vector<project_row> out;
@@ -136,6 +213,7 @@ std::vector<project_row> load(sql::db& db, const std::string& gad) {
                  gad, index, out, [](project_row& p, const sql::stmt& r) {
                      p.split.push_back({r.get_text(1), r.get_double(2)});
                  });
+    load_results(db, gad, index, out);
     return out;
 }
 

@@ -41,6 +41,38 @@ struct transaction_row {
     std::int64_t type = 0, amount = 0;
 };
 
+/// A project's result (IATI result: output 1, outcome 2, impact 3, other 9).
+struct result_row {
+    std::string id, title, description;
+    std::int64_t type = 1;
+};
+
+/// What the live observations of an indicator (or of one of its periods) add up to.
+struct observed {
+    std::int64_t count = 0;
+    double sum = 0, max = 0, mean = 0, last = 0;  // `last`: latest by date, then id
+    std::string first_on, last_on;
+    /// The value by the indicator's rule (sum, last, max, mean); nullopt when nothing observed.
+    [[nodiscard]] std::optional<double> by_rule(const std::string& rule) const;
+};
+
+struct period_row {
+    std::string id, start, end;
+    std::optional<double> target;
+    observed actual;  // observations naming the period, or unassigned ones within its dates
+};
+
+struct indicator_row {
+    std::string id, result_id, code, title, unit, aggregation;
+    std::int64_t measure = 1;
+    bool ascending = true;
+    std::optional<std::int64_t> baseline_year;
+    std::optional<double> baseline, target;
+    std::string target_date;
+    std::vector<period_row> periods;  // by start, end, id
+    observed actual;                  // every live observation
+};
+
 struct split_row {
     std::string territory;
     double share = 0;
@@ -59,6 +91,8 @@ struct project_row {
     std::vector<location_row> locations;        // by territory, then id
     std::vector<budget_row> budgets;            // by period
     std::vector<transaction_row> transactions;  // by date
+    std::vector<result_row> results;            // by type, title, id
+    std::vector<indicator_row> indicators;      // by title, id
     // From the last consolidation (absent when the project was not consolidated yet).
     bool consolidated = false;
     std::string committed_basis;  // commitment, committed_budget, budget, none

@@ -62,7 +62,68 @@ source_spec spec_for(report_by by, bool en) {
     throw std::logic_error("indicator_report: unknown report_by");
 }
 
+/// The rows of one grouping: by the dimension of `sp`, or nationally when `sp` is null.
+std::vector<indicator_total> indicator_rows(sql::db& db, const source_spec* sp, bool en) {
+    const std::string rule = "coalesce(d.aggregation, max(i.aggregation))";
+    const bool territorial = sp && sp->territorial;
+    const std::string v = territorial ? "t" : "i";
+    auto combined = [&](const char* col) {
+        return "CASE " + rule + " WHEN 'max' THEN max(i." + col + ") WHEN 'mean' THEN avg(i." +
+               col + ") ELSE sum(i." + col + ") END";
+    };
+    // Per-indicator figures repeat on each territory row: only non-territorial groupings
+    // combine them.
+    const std::string target = territorial ? "NULL" : combined("target_value");
+    const std::string national =
+        sp ? "NULL, 0, NULL"
+           : combined("baseline_value") + ", count(i.target_value), max(i.last_on)";
+    const std::string key = sp ? sp->key : "NULL";
+    const std::string group = sp ? sp->key + ", i.indicator_code" : "i.indicator_code";
+    const std::string order =
+        sp ? sp->key + " IS NULL, " + sp->key + ", i.indicator_code" : "i.indicator_code";
+    std::string sql = "SELECT " + key + ", " + (sp ? sp->name : "NULL") + ", i.indicator_code, " +
+                      "coalesce(d.name_es, i.indicator_code), coalesce(d.unit, max(i.unit)), " +
+                      rule + ", count(DISTINCT i.project_id), count(DISTINCT i.indicator_id), " +
+                      "coalesce(sum(" + v + ".observations), 0), CASE " + rule +
+                      " WHEN 'max' THEN max(" + v + ".value) WHEN 'mean' THEN sum(" + v +
+                      ".sum_value) / nullif(sum(" + v + ".observations), 0) ELSE sum(" + v +
+                      ".value) END, " + target + ", " + national +
+                      (sp ? sp->from
+                          : std::string(" FROM rpt_indicator i JOIN rpt_project p ON "
+                                        "p.project_id = i.project_id ")) +
+                      "LEFT JOIN indicator_def d ON d.code = i.indicator_code "
+                      "WHERE i.indicator_code IS NOT NULL GROUP BY " + group + " ORDER BY " + order;
+    auto s = db.prepare(sql);
+    std::vector<indicator_total> out;
+    while (s.step()) {
+        indicator_total r;
+        r.key = s.get_opt_text(0);
+        if (sp) r.key_name = r.key ? s.get_opt_text(1).value_or("") : (en ? "(not stated)" : "(sin dato)");
+        r.code = s.get_text(2);
+        r.name = s.get_text(3);
+        r.unit = s.get_text(4);
+        r.aggregation = s.get_text(5);
+        r.projects = s.get_int(6);
+        r.indicators = s.get_int(7);
+        r.observations = s.get_int(8);
+        r.value = s.get_opt_double(9);
+        r.target = s.get_opt_double(10);
+        r.baseline = s.get_opt_double(11);
+        r.with_target = s.get_int(12);
+        r.last_on = s.get_opt_text(13).value_or("");
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 }  // namespace
+
+std::optional<double> indicator_total::progress_pct() const {
+    if (!target) return std::nullopt;
+    const double base = baseline.value_or(0);
+    if (*target == base) return std::nullopt;
+    return 100.0 * (value.value_or(base) - base) / (*target - base);
+}
 
 result<indicator_table> indicator_report(sql::db& central_db, report_by by, std::string_view lang) {
     rpt::read_txn snapshot(central_db);
@@ -74,40 +135,8 @@ result<indicator_table> indicator_report(sql::db& central_db, report_by by, std:
     out.summary = std::move(*meta);
     bool en = out.lang == "en";
     auto sp = spec_for(by, en);
-    const std::string rule = "coalesce(d.aggregation, max(i.aggregation))";
-    const std::string v = sp.territorial ? "t" : "i";
-    std::string target = sp.territorial
-                             ? "NULL"
-                             : "CASE " + rule +
-                                   " WHEN 'max' THEN max(i.target_value) WHEN 'mean' THEN "
-                                   "avg(i.target_value) ELSE sum(i.target_value) END";
-    std::string sql = "SELECT " + sp.key + ", " + sp.name + ", i.indicator_code, " +
-                      "coalesce(d.name_es, i.indicator_code), coalesce(d.unit, max(i.unit)), " +
-                      rule + ", count(DISTINCT i.project_id), count(DISTINCT i.indicator_id), " +
-                      "coalesce(sum(" + v + ".observations), 0), CASE " + rule +
-                      " WHEN 'max' THEN max(" + v + ".value) WHEN 'mean' THEN sum(" + v +
-                      ".sum_value) / nullif(sum(" + v + ".observations), 0) ELSE sum(" + v +
-                      ".value) END, " + target + sp.from +
-                      "LEFT JOIN indicator_def d ON d.code = i.indicator_code "
-                      "WHERE i.indicator_code IS NOT NULL GROUP BY " +
-                      sp.key + ", i.indicator_code ORDER BY " + sp.key + " IS NULL, " + sp.key +
-                      ", i.indicator_code";
-    auto s = central_db.prepare(sql);
-    while (s.step()) {
-        indicator_total r;
-        r.key = s.get_opt_text(0);
-        r.key_name = r.key ? s.get_opt_text(1).value_or("") : (en ? "(not stated)" : "(sin dato)");
-        r.code = s.get_text(2);
-        r.name = s.get_text(3);
-        r.unit = s.get_text(4);
-        r.aggregation = s.get_text(5);
-        r.projects = s.get_int(6);
-        r.indicators = s.get_int(7);
-        r.observations = s.get_int(8);
-        r.value = s.get_opt_double(9);
-        r.target = s.get_opt_double(10);
-        out.rows.push_back(std::move(r));
-    }
+    out.rows = indicator_rows(central_db, &sp, en);
+    out.totals = indicator_rows(central_db, nullptr, en);
     return out;
 }
 
@@ -139,6 +168,26 @@ std::vector<std::pair<std::optional<std::string>, bool>> cells(const indicator_t
             {std::to_string(r.observations), true},
             num(r.value),
             num(r.target)};
+}
+
+void json_rows(std::string& out, const std::vector<std::string_view>& cols,
+               const std::vector<indicator_total>& rows, std::size_t first) {
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        out += k ? ",{" : "{";
+        auto c = cells(rows[k]);
+        for (std::size_t i = first; i < c.size(); ++i) {
+            if (i > first) out += ',';
+            rpt::json_string(out, cols[i]);
+            out += ':';
+            if (!c[i].first)
+                out += "null";
+            else if (c[i].second)
+                out += *c[i].first;
+            else
+                rpt::json_string(out, *c[i].first);
+        }
+        out += '}';
+    }
 }
 
 }  // namespace
@@ -176,22 +225,9 @@ std::string to_json(const indicator_table& t) {
         rpt::json_string(out, cols[i]);
     }
     out += "],\"rows\":[";
-    for (std::size_t k = 0; k < t.rows.size(); ++k) {
-        out += k ? ",{" : "{";
-        auto c = cells(t.rows[k]);
-        for (std::size_t i = 0; i < c.size(); ++i) {
-            if (i) out += ',';
-            rpt::json_string(out, cols[i]);
-            out += ':';
-            if (!c[i].first)
-                out += "null";
-            else if (c[i].second)
-                out += *c[i].first;
-            else
-                rpt::json_string(out, *c[i].first);
-        }
-        out += '}';
-    }
+    json_rows(out, cols, t.rows, 0);
+    out += "],\"totals\":[";
+    json_rows(out, cols, t.totals, 2);  // no dimension: without key and name
     return out + "]}";
 }
 

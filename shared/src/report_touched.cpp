@@ -4,6 +4,8 @@
 #include "report_detail.hpp"
 
 #include <array>
+#include <unordered_map>
+#include <vector>
 
 namespace minga::rpt {
 
@@ -22,6 +24,35 @@ void collect(sql::db& db, const std::string& sql, std::int64_t since, id_set& in
 
 std::string changed(const char* table) {
     return std::string("SELECT row_id FROM change_index WHERE seq > ?1 AND +tbl = '") + table + "'";
+}
+
+/// Every row changed since `since`, by table: one walk of the new change-index entries (the
+/// seq range of its primary key), not one per table.
+using changed_rows = std::unordered_map<std::string, std::vector<std::string>>;
+changed_rows changed_since(sql::db& db, std::int64_t since) {
+    changed_rows out;
+    auto s = db.prepare("SELECT tbl, row_id FROM change_index WHERE seq > ?1");
+    s.bind(1, since);
+    while (s.step()) out[s.get_text(0)].push_back(s.get_text(1));
+    return out;
+}
+
+const std::vector<std::string>& rows_of(const changed_rows& c, const char* table) {
+    static const std::vector<std::string> none;
+    auto it = c.find(table);
+    return it == c.end() ? none : it->second;
+}
+
+/// For each changed row of `table`, the value of `column` in it (a point lookup by id each).
+void parents(sql::db& db, const changed_rows& c, const char* table, const char* column, id_set& into) {
+    const auto& ids = rows_of(c, table);
+    if (ids.empty()) return;
+    auto s = db.prepare(std::string("SELECT ") + column + " FROM " + table + " WHERE id = ?1");
+    for (const auto& id : ids) {
+        s.bind(1, id);
+        if (s.step()) into.insert(s.get_text(0));
+        s.reset();
+    }
 }
 
 /// Currencies whose rates differ from those the last run used.
@@ -54,40 +85,31 @@ touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx, const 
                      const gad_places& places) {
     touched t;
     auto& ps = t.projects;
-    collect(db, changed("project"), since, ps);
-    for (const char* child : project_children) {
-        collect(db,
-                // CROSS JOIN: walk the few new index entries, never the whole child table.
-                std::string("SELECT x.project_id FROM change_index c CROSS JOIN ") + child +
-                    " x ON x.id = c.row_id WHERE c.seq > ?1 AND +c.tbl = '" + child + "'",
-                since, ps);
-    }
+    const auto rows = changed_since(db, since);
+    for (const auto& id : rows_of(rows, "project")) ps.insert(id);
+    for (const char* child : project_children) parents(db, rows, child, "project_id", ps);
     // A funder's name or source is copied into the report.
-    id_set orgs;
-    collect(db, changed("organisation"), since, orgs);
-    if (!orgs.empty()) {
+    if (!rows_of(rows, "organisation").empty()) {
         collect(db,
                 "SELECT x.project_id FROM project_participant x WHERE x.organisation_id IN (" +
                     changed("organisation") + ")",
                 since, ps);
     }
     // A project takes its source and geopolitical type from its agreement.
-    id_set agreements;
-    collect(db, changed("agreement"), since, agreements);
+    const auto& changed_agreements = rows_of(rows, "agreement");
+    const id_set agreements(changed_agreements.begin(), changed_agreements.end());
     // A GAD's territory or a mancomunidad's members place the projects it owns.
-    id_set gads;
-    collect(db, changed("gad"), since, gads);
-    collect(
-        db,
-        "SELECT m.group_code FROM change_index c CROSS JOIN gad_membership m ON m.id = c.row_id "
-        "WHERE c.seq > ?1 AND +c.tbl = 'gad_membership'",
-        since, gads);
+    const auto& changed_gads = rows_of(rows, "gad");
+    id_set gads(changed_gads.begin(), changed_gads.end());
+    parents(db, rows, "gad_membership", "group_code", gads);
     for (const auto& [group, members] : places.member_codes)
         for (const auto& m : members)
             if (gads.count(m)) gads.insert(group);
-    for (const auto& h : dedup.heads) {
-        if (h.agreement_id && agreements.count(*h.agreement_id)) ps.insert(h.id);
-        if (gads.count(h.owner)) ps.insert(h.id);
+    if (!agreements.empty() || !gads.empty()) {
+        for (const auto& h : dedup.heads) {
+            if (h.agreement_id && agreements.count(*h.agreement_id)) ps.insert(h.id);
+            if (gads.count(h.owner)) ps.insert(h.id);
+        }
     }
     // Lines in a currency whose rates changed convert differently.
     auto currencies = changed_currencies(db, fx);
@@ -111,11 +133,8 @@ touched find_touched(sql::db& db, std::int64_t since, const fx_table& fx, const 
         if (!dedup.duplicate_of.count(id)) ps.insert(id);
 
     // Indicators: changed ones, those with changed observations, and all of touched projects.
-    collect(db, changed("indicator"), since, t.indicators);
-    collect(db,
-            "SELECT o.indicator_id FROM change_index c CROSS JOIN observation o ON o.id = c.row_id "
-            "WHERE c.seq > ?1 AND +c.tbl = 'observation'",
-            since, t.indicators);
+    for (const auto& id : rows_of(rows, "indicator")) t.indicators.insert(id);
+    parents(db, rows, "observation", "indicator_id", t.indicators);
     fill_temp(db, "rpt_calc", ps);
     collect(db,
             "SELECT id FROM indicator WHERE ?1 = ?1 AND project_id IN "

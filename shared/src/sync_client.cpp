@@ -46,6 +46,7 @@ status push_all(sync_session& s, replica& r, const sync_options& o, const progre
                 first = batch.front().seq;
                 sent = batch.size();
                 protocol::push msg{r.device_id(), {}};
+                msg.device_time_ms = r.clock().wall_ms();  // raw: the server judges the clock
                 msg.changes.reserve(batch.size());
                 for (auto& e : batch) msg.changes.push_back(to_wire(std::move(e)));
                 return protocol::message{std::move(msg)};

@@ -24,13 +24,25 @@ struct dashboard_world {
         port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
         a.init("170151");
         b.init("010152");
+        // The indicator library, so a parish can record a library indicator (only those are
+        // totalled across projects by `report indicators` and the dashboard).
+        auto lib = server.run({"catalog", "import", "indicators",
+                               std::string(MINGA_SOURCE_DIR) + "/data/samples/indicators.csv"});
+        if (!lib.exited(0)) throw std::runtime_error(lib.describe());
+        for (auto* c : {&a, &b}) {
+            const std::string gad = c == &a ? "170151" : "010152";
+            auto e = c->run_json({"enroll", "--server", url, "--token", server.token(gad)});
+            if (!e.exited(0)) throw std::runtime_error(e.describe());
+            auto s = c->run_json({"sync"});
+            if (!s.exited(0)) throw std::runtime_error(s.describe());
+        }
         const auto p1 = a.add({"project", "add", "--title", "Agua & saneamiento <\"El Tingo\"> 'Ñandú'", "--modality",
                                "fin_no_reembolsable", "--source", "bilateral", "--sdg", "6", "--sdg", "13",
                                "--location", "170151", "--location", "170152", "--budget",
                                "2025-01-01:2025-12-31:48000.00", "--planned-start", "2025-01-15",
                                "--beneficiaries", "1200"});
         const auto ind = a.add({"indicator", "add", "--project", p1, "--title", "Hectáreas restauradas", "--unit",
-                                "ha", "--baseline", "0", "--target", "40"});
+                                "ha", "--baseline", "0", "--target", "40", "--library-code", "IND-HA-REST"});
         a.add({"observe", "--indicator", ind, "--value", "10", "--date", "2025-03-01"});
         a.add({"observe", "--indicator", ind, "--value", "6", "--date", "2025-09-01"});
         b.add({"project", "add", "--title", "Riego tecnificado Cumbe", "--modality", "tecnica_asesoria", "--source",
@@ -40,9 +52,6 @@ struct dashboard_world {
         a.add({"demand", "add", "--title", "Reforestación de microcuencas", "--year", "2026", "--modality",
                "tecnica_asesoria", "--sdg", "15", "--sector", "31220", "--amount", "25000", "--priority", "alta"});
         for (auto* c : {&a, &b}) {
-            const std::string gad = c == &a ? "170151" : "010152";
-            auto e = c->run_json({"enroll", "--server", url, "--token", server.token(gad)});
-            if (!e.exited(0)) throw std::runtime_error(e.describe());
             auto s = c->run_json({"sync"});
             if (!s.exited(0)) throw std::runtime_error(s.describe());
         }

@@ -5,10 +5,12 @@
 #include "wire_tree.hpp"
 
 #include <minga/protocol/codec.hpp>
+#include <minga/protocol/tuning.hpp>
 #include <minga/protocol/version.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <map>
 
 namespace minga::protocol::test {
@@ -119,12 +121,13 @@ TEST_CASE("decode: a block or row missing a field is refused, naming it") {
 }
 
 TEST_CASE("negotiate: the server picks the highest common version") {
-    REQUIRE(current_version == 2);
+    REQUIRE(current_version == 3);
     REQUIRE(min_supported_version == 1);
     CHECK(*negotiate(1, 1) == 1);  // a v1 client keeps being served in v1
-    CHECK(*negotiate(1, 2) == 2);
+    CHECK(*negotiate(1, 2) == 2);  // and a v2 client in v2
     CHECK(*negotiate(2, 2) == 2);
-    CHECK(*negotiate(1, 7) == 2);  // a newer client that still speaks 2
+    CHECK(*negotiate(1, 3) == 3);
+    CHECK(*negotiate(1, 7) == 3);  // a newer client that still speaks 3
 }
 
 TEST_CASE("v2: a v1 pull and pull page decode with the v2 fields at their defaults") {
@@ -230,6 +233,47 @@ TEST_CASE("messages: an error body carries the error in the asked language") {
     CHECK(to_error_body(e, "es").message == "servidor ocupado");
     CHECK(to_error_body(e, "en").message == "server busy");
     CHECK(to_error_body(e, "en").code == errc::busy);
+}
+
+TEST_CASE("v3: a push carries the device time only from v3 on") {
+    frame f = sample_frame("push_v3");
+    const auto v3 = decode(encode(f));
+    REQUIRE(v3.ok());
+    CHECK(std::get<push>(v3->body).device_time_ms == std::get<push>(f.body).device_time_ms);
+    for (std::uint32_t old : {1u, 2u}) {
+        INFO("version " << old);
+        f.version = old;
+        node tree = parse(encode(f));
+        CHECK(at(tree, {3}).array().size() == 2);  // v1/v2 frames unchanged
+        const auto back = decode(pack(tree));
+        REQUIRE(back.ok());
+        CHECK(std::get<push>(back->body).device_time_ms == 0);
+    }
+}
+
+TEST_CASE("v3: a v3 push missing the device time is refused, naming it") {
+    node tree = parse(encode(sample_frame("push_v3")));
+    at(tree, {3}).array().resize(2);
+    const auto r = decode(pack(tree));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::bad_frame);
+    CHECK(r.err().field == "push.device_time_ms");
+}
+
+TEST_CASE("v3: a device time outside 1970-9999 is refused, naming it") {
+    for (std::int64_t bad : {std::int64_t{-1}, tuning::max_device_time_ms + 1,
+                             std::numeric_limits<std::int64_t>::min()}) {
+        INFO(bad);
+        frame f = sample_frame("push_v3");
+        std::get<push>(f.body).device_time_ms = bad;
+        const auto r = decode(encode(f));
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.err().code == errc::bad_input);
+        CHECK(r.err().field == "push.device_time_ms");
+    }
+    frame edge = sample_frame("push_v3");
+    std::get<push>(edge.body).device_time_ms = tuning::max_device_time_ms;
+    CHECK(decode(encode(edge)).ok());
 }
 
 }  // namespace minga::protocol::test

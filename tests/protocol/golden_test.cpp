@@ -84,6 +84,28 @@ TEST_CASE("golden: the frozen v2 fixtures decode to the sample frames") {
     check_decoding(v2_samples());
 }
 
+TEST_CASE("golden: encoding matches the frozen v3 device-clock fixture byte for byte") {
+    check_encoding(clock_v3_samples());
+}
+
+TEST_CASE("golden: the frozen v3 device-clock fixture decodes to its sample frame") {
+    check_decoding(clock_v3_samples());
+}
+
+TEST_CASE("golden: a v3 push is the v1 push with the device time appended") {
+    frame v1 = sample_frame("push");
+    frame v3 = sample_frame("push_v3");
+    v1.request_id = v3.request_id;
+    const bytes old_bytes = encode(v1);
+    const bytes new_bytes = encode(v3);
+    REQUIRE(new_bytes.size() == old_bytes.size() + 9);  // int64: 0xd3 + 8 bytes
+    CHECK(new_bytes[1] == 0x03);
+    CHECK(new_bytes[4] == 0x93);  // body: array of 3
+    CHECK(old_bytes[4] == 0x92);  // body: array of 2
+    CHECK(bytes(new_bytes.begin() + 5, new_bytes.end() - 9) ==
+          bytes(old_bytes.begin() + 5, old_bytes.end()));
+}
+
 TEST_CASE("golden: a v1 fixture is a v2 fixture cut after its v1 fields") {
     // The v2 pull_page re-encoded as v1 loses exactly its appended fields: same prefix bytes.
     frame v1 = sample_frame("pull_page");
@@ -118,7 +140,7 @@ TEST_CASE("golden: the hex dumps in docs/protocol.md match the fixtures") {
         CHECK(from_hex(hex) == read_file(fixture_path(name)));
         ++dumps;
     }
-    CHECK(dumps == samples().size() + v2_samples().size());
+    CHECK(dumps == samples().size() + v2_samples().size() + clock_v3_samples().size());
 }
 
 TEST_CASE("golden: a hello fixture starts with the frozen envelope bytes") {

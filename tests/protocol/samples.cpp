@@ -91,6 +91,12 @@ std::vector<sample> build_v2() {
     };
 }
 
+std::vector<sample> build_clock_v3() {
+    push p = sample_push();
+    p.device_time_ms = server_time + 365LL * 86'400'000;  // this device's clock is a year ahead
+    return {{"push_v3", frame{3, 3, std::move(p)}}};
+}
+
 std::vector<sample> build() {
     return {
         {"error", make(7, error_body{errc::unauthorized, "credential", "credencial revocada"})},
@@ -117,11 +123,19 @@ const std::vector<sample>& v2_samples() {
     return all;
 }
 
+const std::vector<sample>& clock_v3_samples() {
+    static const std::vector<sample> all = build_clock_v3();
+    return all;
+}
+
 const frame& sample_frame(const std::string& name) {
     for (const auto& s : samples()) {
         if (s.name == name) return s.f;
     }
     for (const auto& s : v2_samples()) {
+        if (s.name == name) return s.f;
+    }
+    for (const auto& s : clock_v3_samples()) {
         if (s.name == name) return s.f;
     }
     throw std::invalid_argument("no sample named " + name);

@@ -24,6 +24,9 @@ struct sample {
 /// The v2 fixtures: negotiation up to v2 and the snapshot fields of pull and pull_page.
 [[nodiscard]] const std::vector<sample>& v2_samples();
 
+/// The v3 device-clock fixture: a push carrying the device's raw clock (a year ahead).
+[[nodiscard]] const std::vector<sample>& clock_v3_samples();
+
 /// The sample of the message called `name` ("push", ...).
 [[nodiscard]] const frame& sample_frame(const std::string& name);
 

@@ -178,3 +178,79 @@ TEST_CASE("export iati: hostile text is escaped and every document validates aga
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("export iati: results carry baselines, targets and actual values per period, and validate",
+          "[export]") {
+    export_world x;
+    auto& r = x.alangasi;
+    const auto outcome = export_world::add(r, "result", {{"project", x.p_water}, {"title", "Agua segura & <continua>"},
+                                                         {"type", "2"}, {"description", "Hogares con agua"}});
+    // In the result: a sum indicator with two periods; an observation assigned to the first by
+    // its period, one within the second's dates, one outside both.
+    const auto homes = export_world::add(r, "indicator",
+                                         {{"project", x.p_water}, {"title", "Hogares conectados"}, {"unit", "hogares"},
+                                          {"result", outcome}, {"baseline", "10"}, {"baseline-year", "2024"},
+                                          {"target", "100"}});
+    const auto p1 = export_world::add(r, "period", {{"indicator", homes}, {"start", "2025-01-01"},
+                                                    {"end", "2025-06-30"}, {"target", "40"}});
+    export_world::add(r, "period", {{"indicator", homes}, {"start", "2025-07-01"}, {"end", "2025-12-31"},
+                                    {"target", "60"}});
+    export_world::add(r, "observation", {{"indicator", homes}, {"value", "12.5"}, {"date", "2025-08-15"}, {"period", p1}});
+    export_world::add(r, "observation", {{"indicator", homes}, {"value", "20"}, {"date", "2025-09-01"}});
+    export_world::add(r, "observation", {{"indicator", homes}, {"value", "7"}, {"date", "2025-10-01"}});
+    export_world::add(r, "observation", {{"indicator", homes}, {"value", "99"}, {"date", "2026-02-01"}});
+    // In no result, no periods: a `last` indicator with a baseline but no year.
+    const auto tanks = export_world::add(r, "indicator",
+                                         {{"project", x.p_water}, {"title", "Tanques operativos"}, {"unit", "tanques"},
+                                          {"aggregation", "last"}, {"baseline", "1"}, {"target", "8"},
+                                          {"target-date", "2026-12-31"}});
+    export_world::add(r, "observation", {{"indicator", tanks}, {"value", "5"}, {"date", "2025-05-01"}});
+    export_world::add(r, "observation", {{"indicator", tanks}, {"value", "3"}, {"date", "2025-04-01"}});
+    x.w.sync_ok(r);
+
+    auto e = export_iati(x.w.server->conn(), {"170151", false, 1'780'000'000'000});
+    REQUIRE(e.ok());
+    REQUIRE(e->documents.size() == 1);
+    const auto& xml = e->documents[0].xml;
+    CHECK(xml.find("<result type=\"2\"><title><narrative>Agua segura &amp; &lt;continua&gt;</narrative></title>"
+                   "<description><narrative>Hogares con agua</narrative></description>"
+                   "<indicator measure=\"1\" ascending=\"1\"><title><narrative>Hogares conectados</narrative></title>"
+                   "<description><narrative>Unidad: hogares</narrative></description>"
+                   "<baseline year=\"2024\" value=\"10\"/>"
+                   // first period: only the observation that names it (12.5), though dated later
+                   "<period><period-start iso-date=\"2025-01-01\"/><period-end iso-date=\"2025-06-30\"/>"
+                   "<target value=\"40\"/><actual value=\"12.5\"/></period>"
+                   // second: the unassigned ones within its dates, summed (20 + 7)
+                   "<period><period-start iso-date=\"2025-07-01\"/><period-end iso-date=\"2025-12-31\"/>"
+                   "<target value=\"60\"/><actual value=\"27\"/></period></indicator></result>") !=
+          std::string::npos);
+    // The result-less indicator: its own result, the baseline year from the activity's first
+    // date (planned start 2025-03-01), one period from first observation to the target date,
+    // and `last` = the latest by date (5 on 2025-05-01).
+    CHECK(xml.find("<result type=\"1\"><title><narrative>Indicadores del proyecto: Agua &amp; saneamiento") !=
+          std::string::npos);
+    CHECK(xml.find("<title><narrative>Tanques operativos</narrative></title><description><narrative>Unidad: "
+                   "tanques</narrative></description><baseline year=\"2025\" value=\"1\"/><period><period-start "
+                   "iso-date=\"2025-04-01\"/><period-end iso-date=\"2026-12-31\"/><target value=\"8\"/>"
+                   "<actual value=\"5\"/></period></indicator></result>") != std::string::npos);
+    // Results follow the transactions (the XSD's order) and come once per result.
+    CHECK(xml.find("<result ") > xml.rfind("</transaction>"));
+    CHECK(xml.find("<result type=\"2\"") == xml.rfind("<result type=\"2\""));
+
+    auto lint = xmllint();
+    if (!lint) return;
+    const auto dir = testing::make_temp_dir("iati-results");
+    const auto xsd = std::filesystem::path(MINGA_SOURCE_DIR) / "data/iati/schema-2.03/iati-activities-schema.xsd";
+    const auto file = dir / "results.xml";
+    std::ofstream(file, std::ios::binary) << xml;
+    auto ok = test::run_process(*lint, {"--noout", "--nonet", "--schema", xsd.string(), file.string()});
+    INFO(ok.describe());
+    CHECK(ok.exited(0));
+    // The check can fail: a result with no indicator is refused by the XSD.
+    auto bad = xml;
+    bad.insert(bad.find("<result "), "<result type=\"1\"><title><narrative>x</narrative></title></result>");
+    std::ofstream(dir / "bad.xml", std::ios::binary) << bad;
+    CHECK_FALSE(test::run_process(*lint, {"--noout", "--nonet", "--schema", xsd.string(), (dir / "bad.xml").string()})
+                    .exited(0));
+    std::filesystem::remove_all(dir);
+}

@@ -26,7 +26,7 @@ struct generated_world {
     sql::db& db() { return w.server->conn(); }
 
     consolidation_summary run(bool incremental, std::int64_t now_ms = 1'780'000'000'000) {
-        auto s = consolidate(db(), now_ms, consolidate_options{incremental, {}});
+        auto s = consolidate(db(), now_ms, consolidate_options{incremental, {}, {}});
         if (!s) FAIL(s.err().text("en"));
         return *s;
     }

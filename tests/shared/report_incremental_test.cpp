@@ -152,7 +152,7 @@ TEST_CASE("consolidation: an incremental run that fails leaves the previous repo
     g.db().exec(
         "CREATE TEMP TRIGGER interrupt BEFORE INSERT ON rpt_meta "
         "BEGIN SELECT RAISE(ABORT, 'interrupted'); END");
-    CHECK_THROWS_AS(consolidate(g.db(), 1'790'000'000'000, consolidate_options{true, {}}),
+    CHECK_THROWS_AS(consolidate(g.db(), 1'790'000'000'000, consolidate_options{true, {}, {}}),
                     sql::sql_error);
     g.db().exec("DROP TRIGGER interrupt");
     CHECK(dump_rpt(g.db()) == before);
@@ -176,7 +176,8 @@ TEST_CASE("consolidation: a run computes from its snapshot while devices keep wr
                                      "WHERE id = '" +
                                      project + "'");
                                  bump(g.db(), "project", project);
-                             }};
+                             },
+                             {}};
     opts.incremental = true;
     changer ch(g.db(), 9);
     ch.round(1);
@@ -199,7 +200,7 @@ TEST_CASE("consolidation: a run that another run overtook writes nothing and say
     g.run(true);
     changer ch(g.db(), 1);
     ch.round(1);
-    consolidate_options opts{true, [&] { g.run(true, 1'780'000'500'000); }};
+    consolidate_options opts{true, [&] { g.run(true, 1'780'000'500'000); }, {}};
     auto s = consolidate(g.db(), 1'780'000'900'000, opts);
     REQUIRE_FALSE(s.ok());
     CHECK(s.err().code == errc::busy);

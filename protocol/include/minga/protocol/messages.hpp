@@ -100,6 +100,10 @@ struct change {
 struct push {
     std::string device_id;
     std::vector<change> changes;
+    /// v3: the device's own clock when it sent the batch (Unix ms), unadjusted by the offset it
+    /// keeps from hello_ack, so the server can see how far off that clock is. Not on the wire
+    /// before v3 (always 0 there).
+    std::int64_t device_time_ms = 0;
     friend bool operator==(const push&, const push&) = default;
 };
 

@@ -6,6 +6,7 @@
 /// higher than these: raising one is a protocol change (document it in docs/protocol.md).
 
 #include <cstddef>
+#include <cstdint>
 
 namespace minga::protocol {
 
@@ -51,6 +52,10 @@ inline constexpr std::size_t max_gads_per_device = 2048;
 /// Elements of one message body or struct array (change, table block), counting the fields a
 /// newer version may append. Only a floor for the unpacker's array bound.
 inline constexpr std::size_t max_message_fields = 32;
+
+/// The latest device clock a v3 `push.device_time_ms` may state (9999-12-31, Unix ms); the
+/// earliest is 0. Keeps the server's offset arithmetic far from int64 overflow.
+inline constexpr std::int64_t max_device_time_ms = 253'402'300'799'999;
 
 /// Nested msgpack containers in one frame. A pull page needs exactly six:
 /// frame > body > blocks > block > rows > row.

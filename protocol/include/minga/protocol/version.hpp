@@ -13,11 +13,15 @@ namespace minga::protocol {
 
 /// The version this build speaks natively. Never reuse a number.
 /// v1: the first release. v2: snapshots behind the tombstone horizon (`pull.snapshot`,
-/// `pull_page.snapshot`, `pull_page.horizon`; docs/protocol.md, "Changes in v2").
-inline constexpr std::uint32_t current_version = 2;
+/// `pull_page.snapshot`, `pull_page.horizon`; docs/protocol.md, "Changes in v2"). v3: the
+/// device's raw clock on `push` (`push.device_time_ms`; docs/protocol.md §14).
+inline constexpr std::uint32_t current_version = 3;
 
 /// The first version whose `pull` and `pull_page` carry the snapshot fields.
 inline constexpr std::uint32_t snapshot_version = 2;
+
+/// The first version whose `push` carries `device_time_ms`.
+inline constexpr std::uint32_t device_clock_version = 3;
 
 /// The oldest version this build still decodes and serves: current and the two previous ones.
 inline constexpr std::uint32_t min_supported_version =

@@ -1,7 +1,8 @@
 #pragma once
-/// What the dashboard shows beyond the consolidated reports: sync health per GAD and
-/// indicator progress against targets, read from the live synced rows of the central store.
-/// (Totals and breakdowns come from `report()`, so they equal `minga-server report`.)
+/// What the dashboard shows beyond the project reports: sync health per GAD (read from the live
+/// store) and indicator progress against targets (the national totals of the consolidated
+/// `indicator_report()`, so they equal `minga-server report indicators`). Totals and
+/// breakdowns come from `report()`, so they equal `minga-server report`.
 ///
 /// Thread affinity: the caller's connection, on the caller's thread; no state between calls.
 /// SQLite failures throw `sql::sql_error`.
@@ -29,25 +30,27 @@ struct gad_sync_health {
 /// Every GAD that has a device, a live project or an open conflict, ordered by code.
 [[nodiscard]] std::vector<gad_sync_health> sync_health(sql::db& central_db);
 
-/// Progress of one indicator (from the library: all projects' indicators with that code; or a
-/// project-specific one: all indicators with the same title and unit).
+/// Progress of one library indicator over the whole country (rules: docs/consolidation.md,
+/// "Indicators"; project-specific indicators are not comparable and are left out).
 struct indicator_progress {
-    std::string key;          ///< library code, or "title|unit"
+    std::string key;          ///< library code
     std::string name, unit;
+    std::string aggregation;  ///< sum, last, max or mean
     std::int64_t indicators = 0;
     std::int64_t projects = 0;
     std::int64_t observations = 0;
-    double baseline = 0;      ///< sum of the baselines recorded
-    double current = 0;       ///< sum of each indicator's value by its own rule (sum/last/max/mean)
-    double target = 0;        ///< sum of the targets recorded
+    double baseline = 0;      ///< baselines combined by the indicator's rule
+    double current = 0;       ///< values combined by the rule (the baseline when nothing observed)
+    double target = 0;        ///< targets combined by the rule (0 when none has a target)
     std::int64_t with_target = 0;  ///< indicators that have a target
     std::string last_observed;     ///< latest observation date (YYYY-MM-DD) or ""
-    /// (current - baseline) / (target - baseline) × 100 over the indicators with a target;
-    /// empty when none has a target (or target equals baseline).
+    /// (current - baseline) / (target - baseline) × 100; empty when no indicator has a target
+    /// (or target equals baseline).
     std::optional<double> progress_pct;
 };
 
-/// Indicator progress, the most used indicators first (then by name), at most `limit` rows.
+/// Indicator progress from the last consolidation, the most used indicators first (then by
+/// name), at most `limit` rows; empty before any consolidation.
 [[nodiscard]] std::vector<indicator_progress> indicator_progress_list(sql::db& central_db,
                                                                       std::size_t limit);
 

@@ -61,6 +61,10 @@ struct consolidate_options {
     /// Called once the run has read its snapshot and before it takes the write lock (tests
     /// use it to write in between, as a syncing device would). May be empty.
     std::function<void()> after_snapshot;
+    /// Called as each step of the run ends, with its name ("heads", "touched", "projects",
+    /// "indicators", "read", "delete", "write", "meta", "commit"): the bench times the steps
+    /// with it. May be empty.
+    std::function<void(std::string_view)> on_step;
 };
 
 /// Rebuilds every `rpt_*` table from the live synced rows (a full run). Same as

@@ -4,6 +4,7 @@
 /// docs/consolidation.md. Same thread affinity and error rules as report.hpp.
 
 #include <minga/shared/report.hpp>
+#include <minga/shared/report_tuning.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -22,12 +23,22 @@ struct indicator_total {
     std::int64_t projects = 0, indicators = 0, observations = 0;
     std::optional<double> value;   ///< aggregated by the rule; nullopt: nothing observed
     std::optional<double> target;  ///< targets combined by the same rule (not per territory)
+    // Filled for the national totals only (empty / 0 in the rows of a territorial dimension).
+    std::optional<double> baseline;  ///< baselines combined by the same rule
+    std::int64_t with_target = 0;    ///< indicators that have a target
+    std::string last_on;             ///< date of the latest observation ("" when none)
+    /// (value − baseline) / (target − baseline) × 100 of the combined figures (an unobserved
+    /// group stands at its baseline); nullopt without a target or when target = baseline.
+    [[nodiscard]] std::optional<double> progress_pct() const;
 };
 
 struct indicator_table {
     report_by by = report_by::province;
     std::string lang;
     std::vector<indicator_total> rows;  ///< by dimension code (not stated last), then indicator
+    /// One row per library indicator over the whole country (key nullopt): what the dashboard
+    /// shows as indicator progress. Same rules as the rows.
+    std::vector<indicator_total> totals;
     consolidation_summary summary;
 };
 
@@ -41,14 +52,15 @@ struct indicator_table {
 /// indicadores, observaciones, valor, meta (en: key, name, indicator, indicator_name, unit,
 /// rule, projects, indicators, observations, value, target). Values with up to 6 decimals.
 [[nodiscard]] std::string to_csv(const indicator_table& t);
-/// {"report": "indicators", "by", "lang", "as_of", "columns": [...], "rows": [{...}]}.
+/// {"report": "indicators", "by", "lang", "as_of", "columns": [...], "rows": [{...}],
+///  "totals": [{...}]}: `totals` has the same keys without the first two (key and name).
 [[nodiscard]] std::string to_json(const indicator_table& t);
 
 /// Bounds of the data-quality report.
 struct quality_options {
     std::int64_t now_ms = 0;                   ///< "today" for periods, NGO agreements and syncs
-    std::int64_t days = 30;                    ///< a GAD not synced for more days is listed
-    std::int64_t max_skew_ms = 5 * 60 * 1000;  ///< a device clock further off is listed
+    std::int64_t days = report_tuning::max_days_without_sync;  ///< a GAD not synced for longer is listed
+    std::int64_t max_skew_ms = report_tuning::max_clock_skew_ms;  ///< a device clock further off is listed
 };
 
 /// What a person should look at. Kinds (stable, Spanish): "sin_observacion" (a project with

@@ -1,0 +1,15 @@
+-- minga central store, version 8: the consolidation's incremental totals (report helper).
+-- Server only, never synced.
+
+-- The currencies an incremental run lists as unconverted, read from the few projects that have
+-- some instead of a scan of every report row (docs/consolidation.md, "Incremental runs").
+CREATE INDEX rpt_project_unconverted ON rpt_project(unconverted_currencies)
+  WHERE unconverted_currencies <> '';
+
+-- The co-financing dedup reads the head of every live project and the reference of every live
+-- agreement on each run: covering indexes, so it reads these narrow entries instead of the
+-- wide rows (titles, descriptions, objectives).
+-- (`deleted` leads each, so SQLite reads them as covering indexes; a partial index on
+-- `deleted = 0` would still look up every row to check it.)
+CREATE INDEX project_dedup_head ON project(deleted, agreement_id, owner_gad, id);
+CREATE INDEX agreement_dedup_key ON agreement(deleted, reference, id);
