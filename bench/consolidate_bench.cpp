@@ -181,13 +181,17 @@ int main(int argc, char** argv) {
         auto run = [&](bool incremental) {
             auto t0 = clock_type::now();
             std::clock_t c0 = std::clock();
-            // Wall time of each step of the run (where an incremental run spends its time).
-            nlohmann::json steps = nlohmann::json::object();
+            // Wall and CPU time of each step of the run (where an incremental run spends it).
+            nlohmann::json steps = nlohmann::json::object(), step_cpu = nlohmann::json::object();
             auto last = t0;
+            auto last_cpu = c0;
             auto on_step = [&](std::string_view name) {
                 auto now = clock_type::now();
+                auto cpu = std::clock();
                 steps[std::string(name)] = std::chrono::duration<double>(now - last).count();
+                step_cpu[std::string(name)] = double(cpu - last_cpu) / CLOCKS_PER_SEC;
                 last = now;
+                last_cpu = cpu;
             };
             auto s = minga::consolidate(db, minga::system_ms(), {incremental, {}, on_step});
             double secs = seconds_since(t0);
@@ -199,6 +203,7 @@ int main(int argc, char** argv) {
                                   {"recomputed_projects", s->recomputed_projects},
                                   {"recomputed_indicators", s->recomputed_indicators},
                                   {"step_seconds", steps},
+                                  {"step_cpu_seconds", step_cpu},
                                   {"projects", s->projects},
                                   {"observations", s->observations}};
         };

@@ -197,13 +197,16 @@ TEST_CASE("dashboard page: drill-down province to canton to parish, indicators a
         }
     };
     const auto national = page("/dashboard");
-    rows_on(national, x.report("province").at("rows"), "provincia", "provincia");
+    const auto provinces = x.report("province");
+    rows_on(national, provinces.at("rows"), "provincia", "provincia");
     CHECK(national.find("@media print") != std::string::npos);
 
     json cantons17 = json::array(), parishes1701 = json::array();
-    for (const auto& r : x.report("canton").at("rows"))
+    const auto cantons = x.report("canton");
+    const auto parishes = x.report("parish");
+    for (const auto& r : cantons.at("rows"))
         if (r.at("provincia") == "17") cantons17.push_back(r);
-    for (const auto& r : x.report("parish").at("rows"))
+    for (const auto& r : parishes.at("rows"))
         if (r.at("canton") == "1701") parishes1701.push_back(r);
     REQUIRE_FALSE(cantons17.empty());
     REQUIRE(parishes1701.size() == 2);

@@ -187,8 +187,8 @@ TEST_CASE("decode: an unknown message type is a bad frame") {
 }
 
 TEST_CASE("decode: an unknown version is unsupported_version") {
-    // version 0, 3 (one past current), 99 and 2^32 + 1 (which a careless cast would read as 1)
-    for (const char* version : {"00", "03", "63", "cf 00 00 00 01 00 00 00 01"}) {
+    // version 0, 4 (one past current), 99 and 2^32 + 1 (which a careless cast would read as 1)
+    for (const char* version : {"00", "04", "63", "cf 00 00 00 01 00 00 00 01"}) {
         INFO("version " << version);
         const auto r = decode(from_hex(std::string("94 ") + version + " 08 04 93 00 01 01"));
         REQUIRE_FALSE(r.ok());
