@@ -5,6 +5,7 @@
 #include <minga/shared/ids.hpp>
 
 #include <fstream>
+#include <sstream>
 
 using namespace minga;
 using minga::testing::sync_world;
@@ -135,6 +136,34 @@ TEST_CASE("sync: a catalogue imported on the server reaches every device, once")
     REQUIRE(sum.ok());
     CHECK(sum->updated == 0);
     CHECK(w.sync_ok(a).pulled == 0);
+}
+
+TEST_CASE("sync: a catalogue row changed by a re-import reaches every device at its next sync") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    auto& c = w.add_device("170152");
+    const auto file = std::filesystem::path(MINGA_SOURCE_DIR) / "data" / "samples" / "organisations.csv";
+    std::ifstream in(file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream first(text);
+    REQUIRE(w.server->import_catalog(catalog_kind::organisations, first).ok());
+    w.sync_ok(a);
+    w.sync_ok(c);
+    const std::string old_name = "Deutsche Gesellschaft für Internationale Zusammenarbeit";
+    REQUIRE(text.find(old_name) != std::string::npos);
+    auto changed = text;
+    changed.replace(changed.find(old_name), old_name.size(), "GIZ Ecuador (nombre nuevo)");
+    std::istringstream second(changed);
+    auto sum = w.server->import_catalog(catalog_kind::organisations, second);
+    REQUIRE(sum.ok());
+    CHECK(sum->updated == 1);
+    const auto giz = "SELECT name FROM organisation WHERE id = '" + catalog_id(catalog_kind::organisations, "GIZ") + "'";
+    for (auto* d : {&a, &c}) {
+        CHECK(w.sync_ok(*d).pulled == 1);  // that row only
+        auto s = d->conn().prepare(giz);
+        REQUIRE(s.step());
+        CHECK(s.get_text(0) == "GIZ Ecuador (nombre nuevo)");
+    }
 }
 
 TEST_CASE("sync: a device cannot attribute an observation to another device") {
