@@ -9,7 +9,21 @@
 #include <optional>
 #include <string>
 
+namespace minga {
+class pull_position;
+}
+
 namespace minga::detail {
+
+/// Bytes as lowercase hex (keys kept in replica_meta).
+[[nodiscard]] std::string hex(std::span<const std::uint8_t> b);
+
+/// An outbox entry as a wire change (sync_client.cpp; bundles use it too).
+[[nodiscard]] protocol::change to_wire(outbox_entry&& e);
+
+/// Applies one pulled page with its position in one transaction, as an online pull does;
+/// returns the rows applied (sync_client.cpp; bundle answers use it too).
+std::uint64_t apply_pulled(replica& r, pull_position& pos, const protocol::pull_page& page);
 
 class sync_session {
 public:

@@ -119,12 +119,12 @@ TEST_CASE("decode: a block or row missing a field is refused, naming it") {
 }
 
 TEST_CASE("negotiate: the server picks the highest common version") {
-    REQUIRE(current_version == 2);
+    REQUIRE(current_version == 3);
     REQUIRE(min_supported_version == 1);
     CHECK(*negotiate(1, 1) == 1);  // a v1 client keeps being served in v1
-    CHECK(*negotiate(1, 2) == 2);
+    CHECK(*negotiate(1, 2) == 2);  // and a v2 client in v2
     CHECK(*negotiate(2, 2) == 2);
-    CHECK(*negotiate(1, 7) == 2);  // a newer client that still speaks 2
+    CHECK(*negotiate(1, 7) == 3);  // a newer client that still speaks 3
 }
 
 TEST_CASE("v2: a v1 pull and pull page decode with the v2 fields at their defaults") {
