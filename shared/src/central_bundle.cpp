@@ -82,6 +82,13 @@ result<bundle_outcome> central::import_bundle(std::span<const std::uint8_t> file
     auto& db = *p_->db;
     auto payload = bf::unwrap(bf::kind::device, file);
     if (!payload) return std::move(payload).err();
+    if (p_->box_sk.empty()) {
+        return make_error(errc::internal, "bundle_box.key",
+                          "este servidor no tiene su clave de paquetes (bundle_box.key en la carpeta de datos): "
+                          "revise que la carpeta se pueda escribir o restaure la clave de la copia de seguridad",
+                          "this server has no bundle key (bundle_box.key in the data folder): check that the "
+                          "folder is writable or restore the key from the backup");
+    }
     auto opened = bf::open_device(*payload, p_->box_pk, p_->box_sk);
     if (!opened) return std::move(opened).err();
     const std::string& id = opened->device_id;

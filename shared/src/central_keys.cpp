@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <stdexcept>
 
 namespace minga {
 
@@ -19,13 +18,15 @@ namespace {
 constexpr const char* key_file = "bundle_box.key";
 
 void write_new_key(const std::filesystem::path& file, const std::string& text) {
-    // O_EXCL: two servers starting at once never overwrite each other's key.
+    // O_EXCL: two servers starting at once never overwrite each other's key. A folder that
+    // cannot be written (a read-only copy of a store) leaves the server without bundle keys:
+    // bundles are then refused with a reason, everything else works.
     int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) return;  // made by someone else meanwhile: read theirs
+    if (fd < 0) return;  // made by someone else meanwhile (read theirs), or read-only
     const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     ::fsync(fd);
     ::close(fd);
-    if (!ok) throw std::runtime_error("cannot write " + file.string());
+    if (!ok) std::filesystem::remove(file);  // never leave half a key behind
 }
 
 }  // namespace
@@ -39,12 +40,16 @@ void central::impl::load_box_keys(const std::filesystem::path& dir) {
         sodium_memzero(sk.data(), sk.size());
     }
     std::ifstream in(file);
+    if (!in) return;
     std::string pk_hex, sk_hex;
     in >> pk_hex >> sk_hex;
     box_pk = bundle_file::from_hex(pk_hex);
     box_sk = bundle_file::from_hex(sk_hex);
-    if (box_pk.size() != crypto_box_PUBLICKEYBYTES || box_sk.size() != crypto_box_SECRETKEYBYTES)
-        throw std::runtime_error("damaged server bundle key: " + file.string());
+    // A damaged key file is an operator's matter: refusing to start would stop online sync too.
+    if (box_pk.size() != crypto_box_PUBLICKEYBYTES || box_sk.size() != crypto_box_SECRETKEYBYTES) {
+        box_pk.clear();
+        box_sk.clear();
+    }
 }
 
 void central::impl::register_keys(const device_auth& dev, const std::vector<std::uint8_t>& sign_pk,

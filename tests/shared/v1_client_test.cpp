@@ -124,9 +124,9 @@ TEST_CASE("v1: a client held at v1 syncs before and after the server's store mig
     CHECK(scope_digest(old.conn(), old.gads()) == h.w.server_digest("170151"));
     CHECK(scope_digest(now.conn(), now.gads()) == h.w.server_digest("170151"));
 
-    // Released from v1, the same device negotiates v2 at its next sync.
+    // Released from v1, the same device negotiates the current version at its next sync.
     h.w.sync_ok(old);
-    CHECK(old.meta("protocol_version") == "2");
+    CHECK(old.meta("protocol_version") == std::to_string(protocol::current_version));
 }
 
 TEST_CASE("v1: a v1 client behind the horizon is served incrementally; updated to v2 it gets a snapshot") {
@@ -160,7 +160,7 @@ TEST_CASE("v1: a v1 client behind the horizon is served incrementally; updated t
     // Updated to v2, its cursor is past the horizon by now, but the server remembers: the first
     // v2 pull is a snapshot, and the stale row goes.
     h.w.sync_ok(old);
-    CHECK(old.meta("protocol_version") == "2");
+    CHECK(old.meta("protocol_version") == std::to_string(protocol::current_version));
     CHECK(rows_with_id(old.conn(), "agreement", gone) == 0);
     CHECK(scope_digest(old.conn(), old.gads()) == h.w.server_digest("170151"));
     CHECK(h.w.server->conn().scalar_int(due) == 0);
