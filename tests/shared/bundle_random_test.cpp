@@ -160,7 +160,7 @@ void run_seed(unsigned seed, tally& t) {
 
 }  // namespace
 
-TEST_CASE("bundle: randomized online syncs and bundles, late, twice, lost or damaged, converge") {
+TEST_CASE("bundle: randomized online syncs and bundles carried late or twice or lost or damaged converge") {
     unsigned seeds = 6;
     if (const char* n = std::getenv("MINGA_BUNDLE_SEEDS")) seeds = static_cast<unsigned>(std::stoul(n));
     tally t;
