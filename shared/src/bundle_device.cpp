@@ -44,23 +44,47 @@ result<T> decode_as(const bf::bytes& b, const char* what) {
 
 }  // namespace
 
-device_public_keys ensure_device_keys(replica& r) {
-    if (r.meta("bundle_sign_pk") && r.meta("bundle_box_pk"))
-        return {meta_key(r, "bundle_sign_pk"), meta_key(r, "bundle_box_pk")};
-    bf::bytes spk(crypto_sign_PUBLICKEYBYTES), ssk(crypto_sign_SECRETKEYBYTES);
-    bf::bytes bpk(crypto_box_PUBLICKEYBYTES), bsk(crypto_box_SECRETKEYBYTES);
-    crypto_sign_keypair(spk.data(), ssk.data());
-    crypto_box_keypair(bpk.data(), bsk.data());
+namespace detail {
+
+device_keys load_or_make_keys(replica& r) {
+    device_keys k;
+    if (r.meta("bundle_sign_pk") && r.meta("bundle_box_pk")) {
+        k.sign_pk = meta_key(r, "bundle_sign_pk");
+        k.box_pk = meta_key(r, "bundle_box_pk");
+        k.stored = true;
+        return k;
+    }
+    k.sign_pk.resize(crypto_sign_PUBLICKEYBYTES);
+    k.sign_sk.resize(crypto_sign_SECRETKEYBYTES);
+    k.box_pk.resize(crypto_box_PUBLICKEYBYTES);
+    k.box_sk.resize(crypto_box_SECRETKEYBYTES);
+    crypto_sign_keypair(k.sign_pk.data(), k.sign_sk.data());
+    crypto_box_keypair(k.box_pk.data(), k.box_sk.data());
+    return k;
+}
+
+void store_keys(sql::transaction& tx, replica& r, device_keys& k) {
+    if (k.stored) return;
     // The secret keys never leave the replica (replica_meta is never synced).
-    sql::transaction tx(r.conn());
-    r.set_meta(tx, "bundle_sign_sk", bf::to_hex(ssk));
-    r.set_meta(tx, "bundle_box_sk", bf::to_hex(bsk));
-    r.set_meta(tx, "bundle_sign_pk", bf::to_hex(spk));
-    r.set_meta(tx, "bundle_box_pk", bf::to_hex(bpk));
-    r.commit(tx);
-    sodium_memzero(ssk.data(), ssk.size());
-    sodium_memzero(bsk.data(), bsk.size());
-    return {spk, bpk};
+    r.set_meta(tx, "bundle_sign_sk", bf::to_hex(k.sign_sk));
+    r.set_meta(tx, "bundle_box_sk", bf::to_hex(k.box_sk));
+    r.set_meta(tx, "bundle_sign_pk", bf::to_hex(k.sign_pk));
+    r.set_meta(tx, "bundle_box_pk", bf::to_hex(k.box_pk));
+    sodium_memzero(k.sign_sk.data(), k.sign_sk.size());
+    sodium_memzero(k.box_sk.data(), k.box_sk.size());
+    k.stored = true;
+}
+
+}  // namespace detail
+
+device_public_keys ensure_device_keys(replica& r) {
+    auto k = detail::load_or_make_keys(r);
+    if (!k.stored) {
+        sql::transaction tx(r.conn());
+        detail::store_keys(tx, r, k);
+        r.commit(tx);
+    }
+    return {k.sign_pk, k.box_pk};
 }
 
 result<std::vector<std::uint8_t>> export_bundle(replica& r, bundle_export_report& rep,

@@ -126,7 +126,8 @@ result<enroll_report> enroll(replica& r, const transport_fn& t, std::string_view
     sync_report rep;
     sync_session s(r, t, "", o, {}, rep);
     if (auto h = s.hello(); !h) return std::move(h).err();
-    const auto keys = ensure_device_keys(r);
+    // Fresh keys are stored only with the credential: a refused enrolment writes nothing.
+    auto keys = detail::load_or_make_keys(r);
     protocol::enroll msg{std::string(token), std::string(device_name), r.device_id(), keys.sign_pk,
                          keys.box_pk};
     auto ack = s.call<protocol::enroll_ack>(std::move(msg));
@@ -141,6 +142,7 @@ result<enroll_report> enroll(replica& r, const transport_fn& t, std::string_view
     r.set_meta(tx, "credential", ack->credential);
     r.set_scope(tx, ack->gads);
     if (!ack->server_box_pk.empty()) r.set_meta(tx, "server_box_pk", detail::hex(ack->server_box_pk));
+    detail::store_keys(tx, r, keys);
     r.commit(tx);
     return enroll_report{r.gads(), static_cast<std::uint64_t>(r.changes().pending_count())};
 }
@@ -153,6 +155,8 @@ result<sync_report> sync(replica& r, const transport_fn& t, const sync_options& 
                           "este dispositivo no está inscrito; use `minga enroll --server URL --token T`",
                           "this device is not enrolled; use `minga enroll --server URL --token T`");
     }
+    // A device enrolled before v3 makes its bundle keys now; its hello registers them.
+    if (o.max_protocol_version >= protocol::keys_version) (void)ensure_device_keys(r);
     sync_report rep;
     rep.push_total = static_cast<std::uint64_t>(r.changes().pending_count());
     sync_session s(r, t, link.credential, o, progress, rep);

@@ -1,8 +1,6 @@
 #include "sync_session.hpp"
 #include "bundle_file.hpp"
 
-#include <minga/shared/bundle.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -124,9 +122,13 @@ result<std::optional<std::int64_t>> sync_session::hello() {
     protocol::hello h{protocol::min_supported_version, o_.max_protocol_version, r_.device_id(),
                       "minga 0.1.0"};
     if (o_.max_protocol_version >= protocol::keys_version) {
-        auto keys = ensure_device_keys(r_);
-        h.sign_pk = std::move(keys.sign_pk);
-        h.box_pk = std::move(keys.box_pk);
+        // Only keys already stored (sync() makes them before its hello; an enrolment sends
+        // its fresh ones in `enroll` and stores them with the credential).
+        auto keys = load_or_make_keys(r_);
+        if (keys.stored) {
+            h.sign_pk = std::move(keys.sign_pk);
+            h.box_pk = std::move(keys.box_pk);
+        }
     }
     auto ack = exchange<protocol::hello_ack>([&] { return protocol::message{h}; });
     if (!ack) return std::move(ack).err();
