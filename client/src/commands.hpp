@@ -23,6 +23,9 @@ void register_catalog_commands(CLI::App& app, cmd_env& env);
 /// compare with) the server.
 void register_sync_commands(CLI::App& app, cmd_env& env);
 
+/// `bundle export|import|carry`: sync through files (docs/bundles.md).
+void register_bundle_commands(CLI::App& app, cmd_env& env);
+
 /// `demand match`, `application show|move|approve`, `practice print`, `actors` (after the
 /// entity commands, whose nouns they extend).
 void register_demand_commands(CLI::App& app, cmd_env& env);

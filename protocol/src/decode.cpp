@@ -31,7 +31,11 @@ msgpack::unpack_limit unpack_limits(const limits& lim) {
     // Field counts get a floor, so that validate() rather than the unpacker reports a change
     // with too many fields, naming it.
     const std::size_t map = std::max(lim.max_fields, lim.max_message_fields);
-    return msgpack::unpack_limit(array, map, str, lim.max_blob_bytes, 0, lim.max_depth);
+    // Bins are referenced in place (no allocation), and no bin can be longer than the body: the
+    // bound admits a carried bundle (v3), and validate() holds each bin to its own limit
+    // (max_blob_bytes for values, max_carried_bundle_bytes for bundles), naming the field.
+    const std::size_t bin = std::max(lim.max_blob_bytes, lim.max_body_bytes);
+    return msgpack::unpack_limit(array, map, str, bin, 0, lim.max_depth);
 }
 
 // Strings and blobs stay in the caller's buffer until conversion copies them: the unpacked
@@ -63,7 +67,10 @@ result<frame> read_envelope(const msgpack::object& root, const limits& lim) {
     }
     std::uint64_t type = 0;
     rd.read(f[1], detail::path{n[1]}, type);
-    if (!rd.failed() && !is_known_msg_type(type)) {
+    // Types 10 and 11 (bundles) were appended in v3: an older frame cannot carry them.
+    const bool too_new = type >= static_cast<std::uint64_t>(msg_type::bundle_carry) &&
+                         version < keys_version;
+    if (!rd.failed() && (!is_known_msg_type(type) || too_new)) {
         return make_error(errc::bad_frame, "type",
                           "tipo de mensaje desconocido: " + std::to_string(type),
                           "unknown message type: " + std::to_string(type));

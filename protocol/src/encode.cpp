@@ -115,33 +115,48 @@ void put(packer& pk, const error_body& m) {
 }
 
 void put(packer& pk, const hello& m) {
-    pk.pack_array(4);
+    // The keys follow the client's maximum version, not the (minimum) envelope's.
+    const bool v3 = m.max_version >= keys_version;
+    pk.pack_array(v3 ? 6 : 4);
     put(pk, m.min_version);
     put(pk, m.max_version);
     put(pk, m.device_id);
     put(pk, m.app_version);
+    if (v3) {
+        put(pk, m.sign_pk);
+        put(pk, m.box_pk);
+    }
 }
 
-void put(packer& pk, const hello_ack& m) {
-    pk.pack_array(3);
+void put(packer& pk, const hello_ack& m, std::uint32_t version) {
+    const bool v3 = version >= keys_version;
+    pk.pack_array(v3 ? 4 : 3);
     put(pk, m.version);
     put(pk, m.server_time_ms);
     put(pk, m.server_id);
+    if (v3) put(pk, m.server_box_pk);
 }
 
-void put(packer& pk, const enroll& m) {
-    pk.pack_array(3);
+void put(packer& pk, const enroll& m, std::uint32_t version) {
+    const bool v3 = version >= keys_version;
+    pk.pack_array(v3 ? 5 : 3);
     put(pk, m.enrol_token);
     put(pk, m.device_name);
     put(pk, m.device_id);
+    if (v3) {
+        put(pk, m.sign_pk);
+        put(pk, m.box_pk);
+    }
 }
 
-void put(packer& pk, const enroll_ack& m) {
-    pk.pack_array(4);
+void put(packer& pk, const enroll_ack& m, std::uint32_t version) {
+    const bool v3 = version >= keys_version;
+    pk.pack_array(v3 ? 5 : 4);
     put(pk, m.device_id);
     put(pk, m.credential);
     put(pk, m.gads);
     put(pk, m.server_time_ms);
+    if (v3) put(pk, m.server_box_pk);
 }
 
 void put(packer& pk, const change& c) {
@@ -225,6 +240,19 @@ void put(packer& pk, const pull_page& m, std::uint32_t version) {
         put_bool(pk, m.snapshot);
         put(pk, m.horizon);
     }
+}
+
+void put(packer& pk, const bundle_carry& m) {
+    pk.pack_array(1);
+    put(pk, m.bundle);
+}
+
+void put(packer& pk, const bundle_answer& m) {
+    pk.pack_array(4);
+    put(pk, m.answer);
+    put(pk, m.number);
+    put(pk, m.applied);
+    put(pk, m.rows);
 }
 
 // Bodies whose layout does not depend on the version.

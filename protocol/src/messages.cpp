@@ -3,9 +3,10 @@
 namespace minga::protocol {
 
 // The variant's alternatives are declared in wire-number order; this keeps that true.
-static_assert(std::variant_size_v<message> == 9);
+static_assert(std::variant_size_v<message> == 11);
 static_assert(std::is_same_v<std::variant_alternative_t<0, message>, error_body>);
 static_assert(std::is_same_v<std::variant_alternative_t<8, message>, pull_page>);
+static_assert(std::is_same_v<std::variant_alternative_t<10, message>, bundle_answer>);
 static_assert(is_known_msg_type(std::variant_size_v<message>) &&
               !is_known_msg_type(std::variant_size_v<message> + 1));
 
@@ -33,6 +34,10 @@ std::string_view to_string(msg_type t) noexcept {
             return "pull";
         case msg_type::pull_page:
             return "pull_page";
+        case msg_type::bundle_carry:
+            return "bundle_carry";
+        case msg_type::bundle_answer:
+            return "bundle_answer";
     }
     return "unknown";
 }

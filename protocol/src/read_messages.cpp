@@ -27,35 +27,59 @@ void read_body(reader& rd, const msgpack::object& o, const path& p, hello& m) {
     rd.read(f[1], path{p, n[1]}, m.max_version);
     rd.read(f[2], path{p, n[2]}, m.device_id);
     rd.read(f[3], path{p, n[3]}, m.app_version);
+    // A hello travels in the client's minimum version: its keys follow its maximum instead.
+    if (rd.failed() || m.max_version < keys_version) return;
+    static constexpr std::array<std::string_view, 6> k{"min_version", "max_version", "device_id",
+                                                       "app_version", "sign_pk",     "box_pk"};
+    f = rd.fields(o, p, names(k));
+    if (f == nullptr) return;
+    rd.read(f[4], path{p, k[4]}, m.sign_pk);
+    rd.read(f[5], path{p, k[5]}, m.box_pk);
+}
+
+/// The first `v1` names of `all` for a frame older than `since`, all of them from `since` on.
+names for_version(const reader& rd, names all, std::size_t v1, std::uint32_t since) {
+    return rd.version() >= since ? all : all.first(v1);
 }
 
 void read_body(reader& rd, const msgpack::object& o, const path& p, hello_ack& m) {
-    static constexpr std::array<std::string_view, 3> n{"version", "server_time_ms", "server_id"};
-    const msgpack::object* f = rd.fields(o, p, names(n));
+    static constexpr std::array<std::string_view, 4> n{"version", "server_time_ms", "server_id",
+                                                       "server_box_pk"};
+    const names want = for_version(rd, names(n), 3, keys_version);
+    const msgpack::object* f = rd.fields(o, p, want);
     if (f == nullptr) return;
     rd.read(f[0], path{p, n[0]}, m.version);
     rd.read(f[1], path{p, n[1]}, m.server_time_ms);
     rd.read(f[2], path{p, n[2]}, m.server_id);
+    if (want.size() > 3) rd.read(f[3], path{p, n[3]}, m.server_box_pk);
 }
 
 void read_body(reader& rd, const msgpack::object& o, const path& p, enroll& m) {
-    static constexpr std::array<std::string_view, 3> n{"enrol_token", "device_name", "device_id"};
-    const msgpack::object* f = rd.fields(o, p, names(n));
+    static constexpr std::array<std::string_view, 5> n{"enrol_token", "device_name", "device_id",
+                                                       "sign_pk", "box_pk"};
+    const names want = for_version(rd, names(n), 3, keys_version);
+    const msgpack::object* f = rd.fields(o, p, want);
     if (f == nullptr) return;
     rd.read(f[0], path{p, n[0]}, m.enrol_token);
     rd.read(f[1], path{p, n[1]}, m.device_name);
     rd.read(f[2], path{p, n[2]}, m.device_id);
+    if (want.size() > 3) {
+        rd.read(f[3], path{p, n[3]}, m.sign_pk);
+        rd.read(f[4], path{p, n[4]}, m.box_pk);
+    }
 }
 
 void read_body(reader& rd, const msgpack::object& o, const path& p, enroll_ack& m) {
-    static constexpr std::array<std::string_view, 4> n{"device_id", "credential", "gads",
-                                                       "server_time_ms"};
-    const msgpack::object* f = rd.fields(o, p, names(n));
+    static constexpr std::array<std::string_view, 5> n{"device_id", "credential", "gads",
+                                                       "server_time_ms", "server_box_pk"};
+    const names want = for_version(rd, names(n), 4, keys_version);
+    const msgpack::object* f = rd.fields(o, p, want);
     if (f == nullptr) return;
     rd.read(f[0], path{p, n[0]}, m.device_id);
     rd.read(f[1], path{p, n[1]}, m.credential);
     rd.read(f[2], path{p, n[2]}, m.gads);
     rd.read(f[3], path{p, n[3]}, m.server_time_ms);
+    if (want.size() > 4) rd.read(f[4], path{p, n[4]}, m.server_box_pk);
 }
 
 void read_change(reader& rd, const msgpack::object& o, const path& p, change& c) {
@@ -168,6 +192,23 @@ void read_body(reader& rd, const msgpack::object& o, const path& p, pull_page& m
     }
 }
 
+void read_body(reader& rd, const msgpack::object& o, const path& p, bundle_carry& m) {
+    static constexpr std::array<std::string_view, 1> n{"bundle"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.bundle);
+}
+
+void read_body(reader& rd, const msgpack::object& o, const path& p, bundle_answer& m) {
+    static constexpr std::array<std::string_view, 4> n{"answer", "number", "applied", "rows"};
+    const msgpack::object* f = rd.fields(o, p, names(n));
+    if (f == nullptr) return;
+    rd.read(f[0], path{p, n[0]}, m.answer);
+    rd.read(f[1], path{p, n[1]}, m.number);
+    rd.read(f[2], path{p, n[2]}, m.applied);
+    rd.read(f[3], path{p, n[3]}, m.rows);
+}
+
 template <class T>
 message read_as(reader& rd, const msgpack::object& o, const path& root) {
     T body;
@@ -197,6 +238,10 @@ message read_message(reader& rd, msg_type t, const msgpack::object& o, const pat
             return read_as<pull>(rd, o, root);
         case msg_type::pull_page:
             return read_as<pull_page>(rd, o, root);
+        case msg_type::bundle_carry:  // v3 and later only: decode() checks the version
+            return read_as<bundle_carry>(rd, o, root);
+        case msg_type::bundle_answer:
+            return read_as<bundle_answer>(rd, o, root);
     }
     rd.fail(errc::bad_frame, root, "tipo de mensaje desconocido", "unknown message type");
     return error_body{};

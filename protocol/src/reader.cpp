@@ -90,6 +90,16 @@ void reader::read(const msgpack::object& o, const path& at, std::string& out) {
     out.assign(o.via.str.ptr, o.via.str.size);
 }
 
+void reader::read(const msgpack::object& o, const path& at, std::vector<std::uint8_t>& out) {
+    if (failed()) return;
+    if (o.type != msgpack::type::BIN) {
+        wrong_type(at, "un binario (bin)", "a binary (bin)");
+        return;
+    }
+    const auto* b = reinterpret_cast<const std::uint8_t*>(o.via.bin.ptr);
+    out.assign(b, b + o.via.bin.size);
+}
+
 void reader::read(const msgpack::object& o, const path& at, std::optional<std::string>& out) {
     if (failed()) return;
     if (o.type == msgpack::type::NIL) {

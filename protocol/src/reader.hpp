@@ -53,6 +53,8 @@ class reader {
     void read(const msgpack::object& o, const path& at, value& out);
     void read(const msgpack::object& o, const path& at, field_map& out);
     void read(const msgpack::object& o, const path& at, std::vector<std::string>& out);
+    /// A bin (public keys); its size is validate()'s to check.
+    void read(const msgpack::object& o, const path& at, std::vector<std::uint8_t>& out);
     void read(const msgpack::object& o, const path& at, errc& out);
     void read(const msgpack::object& o, const path& at, change_op& out);
 

@@ -11,6 +11,25 @@ namespace minga::protocol {
 using detail::checker;
 using detail::path;
 
+namespace {
+
+/// v3 public keys: none (empty) or exactly tuning::public_key_bytes.
+void check_key(checker& ck, const std::vector<std::uint8_t>& key, const path& at) {
+    ck.require(key.empty() || key.size() == tuning::public_key_bytes, errc::bad_input, at,
+               "una clave pública tiene 32 bytes", "a public key has 32 bytes");
+}
+
+void check_bundle_size(checker& ck, std::size_t n, const path& at) {
+    const auto max = ck.lim().max_carried_bundle_bytes;
+    ck.require(n <= max, errc::too_large, at,
+               "el paquete tiene " + std::to_string(n) + " bytes; se llevan hasta " + std::to_string(max) +
+                   " (impórtelo en la oficina central o expórtelo en partes con --max-changes)",
+               "the bundle has " + std::to_string(n) + " bytes; up to " + std::to_string(max) +
+                   " can be carried (import it at the central office or export it in parts with --max-changes)");
+}
+
+}  // namespace
+
 status validate(const error_body& m, const limits& lim) {
     checker ck(lim);
     const path p{"error"};
@@ -31,6 +50,8 @@ status validate(const hello& m, const limits& lim) {
                "the minimum version is above the maximum");
     ck.id(m.device_id, path{p, "device_id"});
     ck.text(m.app_version, path{p, "app_version"}, lim.max_label_bytes);
+    check_key(ck, m.sign_pk, path{p, "sign_pk"});
+    check_key(ck, m.box_pk, path{p, "box_pk"});
     return ck.take();
 }
 
@@ -40,6 +61,7 @@ status validate(const hello_ack& m, const limits& lim) {
     ck.require(m.version >= 1, errc::bad_input, path{p, "version"}, "las versiones empiezan en 1",
                "versions start at 1");
     ck.id(m.server_id, path{p, "server_id"});
+    check_key(ck, m.server_box_pk, path{p, "server_box_pk"});
     return ck.take();
 }
 
@@ -49,6 +71,8 @@ status validate(const enroll& m, const limits& lim) {
     ck.token(m.enrol_token, path{p, "enrol_token"});
     ck.text(m.device_name, path{p, "device_name"}, lim.max_label_bytes);
     ck.id(m.device_id, path{p, "device_id"});
+    check_key(ck, m.sign_pk, path{p, "sign_pk"});
+    check_key(ck, m.box_pk, path{p, "box_pk"});
     return ck.take();
 }
 
@@ -60,6 +84,7 @@ status validate(const enroll_ack& m, const limits& lim) {
     const path gads{p, "gads"};
     ck.count(m.gads.size(), lim.max_gads_per_device, gads);
     ck.unique_ids(m.gads, gads);
+    check_key(ck, m.server_box_pk, path{p, "server_box_pk"});
     return ck.take();
 }
 
@@ -171,6 +196,21 @@ status validate(const pull_page& m, const limits& lim) {
         ck.count(rows, lim.max_rows_per_page, path{at, "rows"});
         check_block(ck, m.blocks[i], at);
     }
+    return ck.take();
+}
+
+status validate(const bundle_carry& m, const limits& lim) {
+    checker ck(lim);
+    const path p{"bundle_carry"};
+    ck.require(!m.bundle.empty(), errc::bad_input, path{p, "bundle"}, "el paquete está vacío",
+               "the bundle is empty");
+    check_bundle_size(ck, m.bundle.size(), path{p, "bundle"});
+    return ck.take();
+}
+
+status validate(const bundle_answer& m, const limits& lim) {
+    checker ck(lim);
+    check_bundle_size(ck, m.answer.size(), path{path{"bundle_answer"}, "answer"});
     return ck.take();
 }
 

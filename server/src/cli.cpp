@@ -64,6 +64,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     register_cert_commands(app, env);
     register_central_commands(app, env);
     register_compact_command(app, env);
+    register_bundle_commands(app, env);
     register_export_commands(app, env);  // before demand: it adds to `export`
     register_demand_commands(app, env);
 

@@ -31,6 +31,8 @@ void register_export_commands(CLI::App& app, cmd_env& env);
 void register_serve_command(CLI::App& app, cmd_env& env);
 /// `compact --keep-days N` (cmd_compact.cpp).
 void register_compact_command(CLI::App& app, cmd_env& env);
+/// `bundle import FILE`, `bundle list-held` (docs/bundles.md).
+void register_bundle_commands(CLI::App& app, cmd_env& env);
 
 /// `export demand-plan`, `export practices` (docs/demands.md).
 void register_demand_commands(CLI::App& app, cmd_env& env);

@@ -4,6 +4,8 @@
 #include "store_file.hpp"
 
 #include <minga/protocol/codec.hpp>
+#include <minga/protocol/tuning.hpp>
+#include <minga/shared/bundle.hpp>
 #include <minga/shared/digest.hpp>
 #include <minga/shared/ids.hpp>
 #include <minga/shared/migrate.hpp>
@@ -113,6 +115,7 @@ result<central> central::open(const fs::path& dir, const central_options& opts) 
     auto v = migrate(*p->db);
     if (!v) return std::move(v).err();
     migrate_central(*p->db);
+    p->load_box_keys(dir);
     p->opts = opts;
     p->clock = hlc_clock(opts.wall);
     auto s = p->db->prepare("SELECT value FROM central_meta WHERE key = 'server_id'");
@@ -137,8 +140,13 @@ std::vector<std::uint8_t> central::handle(std::span<const std::uint8_t> request,
     if (const auto* h = std::get_if<protocol::hello>(&f.body)) {
         auto v = protocol::negotiate(h->min_version, h->max_version);
         if (!v) return fail(protocol::current_version, f.request_id, v.err());
-        return protocol::encode(protocol::frame{
-            *v, f.request_id, protocol::hello_ack{*v, p_->clock.corrected_ms(), p_->server_id}});
+        // v3: a device enrolled before v3 registers its bundle keys with its first v3 hello
+        // (only with its own credential, and only when it has none yet).
+        if (!h->sign_pk.empty() && !bearer.empty())
+            if (auto dev = p_->authenticate(bearer); dev && dev->id == h->device_id)
+                p_->register_keys(*dev, h->sign_pk, h->box_pk);
+        protocol::hello_ack ack{*v, p_->clock.corrected_ms(), p_->server_id, p_->box_pk};
+        return protocol::encode(protocol::frame{*v, f.request_id, std::move(ack)});
     }
     if (const auto* e = std::get_if<protocol::enroll>(&f.body)) {
         auto ack = p_->on_enroll(*e);
@@ -156,6 +164,22 @@ std::vector<std::uint8_t> central::handle(std::span<const std::uint8_t> request,
         auto page = p_->on_pull(*dev, *pull, f.version);
         if (!page) return fail(f.version, f.request_id, page.err());
         return answer(std::move(*page));
+    }
+    if (const auto* carry = std::get_if<protocol::bundle_carry>(&f.body)) {
+        // The carrier only moves the bytes: the bundle is authenticated by its own device.
+        auto out = import_bundle(carry->bundle, bundle_tuning::max_carried_answer_rows);
+        if (!out) return fail(f.version, f.request_id, out.err());
+        if (out->answer.size() > protocol::tuning::max_carried_bundle_bytes) {
+            return fail(f.version, f.request_id,
+                        make_error(errc::too_large, "bundle_answer.answer",
+                                   "el paquete se aplicó, pero su respuesta es demasiado grande para llevarla; "
+                                   "sincronice el dispositivo en línea o impórtelo en la oficina central",
+                                   "the bundle was applied, but its answer is too large to carry; sync the "
+                                   "device online or import it at the central office"));
+        }
+        return answer(protocol::bundle_answer{std::move(out->answer), out->number,
+                                              static_cast<std::uint32_t>(out->applied),
+                                              static_cast<std::uint32_t>(out->rows)});
     }
     return fail(f.version, f.request_id,
                 make_error(errc::bad_frame, "type", "el servidor no acepta este mensaje",

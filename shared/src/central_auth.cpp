@@ -130,12 +130,21 @@ result<protocol::enroll_ack> central::impl::on_enroll(const protocol::enroll& m)
         "WHERE num = ?8");
     up.bind(1, m.device_id).bind(2, name).bind(3, gads).bind(4, token_hash).bind(5, expires);
     up.bind(6, hash_secret(secret)).bind(7, now).bind(8, num).exec();
+    if (!m.sign_pk.empty() && !m.box_pk.empty()) {
+        // v3: an enrolment (re-enrolment too) replaces the device's bundle keys.
+        auto keys = db->prepare("UPDATE device SET sign_pk = ?1, box_pk = ?2 WHERE num = ?3");
+        keys.bind(1, std::span<const std::uint8_t>(m.sign_pk))
+            .bind(2, std::span<const std::uint8_t>(m.box_pk))
+            .bind(3, num)
+            .exec();
+    }
     tx.commit();
     protocol::enroll_ack ack;
     ack.device_id = m.device_id;
     ack.credential = m.device_id + "." + secret;
     ack.gads = split_list(gads);
     ack.server_time_ms = clock.corrected_ms();
+    ack.server_box_pk = box_pk;
     return ack;
 }
 

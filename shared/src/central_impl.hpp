@@ -27,6 +27,7 @@ struct central::impl {
     hlc_clock clock;
     std::string server_id;
     std::map<std::string, std::vector<std::string>, std::less<>> columns_;
+    std::vector<std::uint8_t> box_pk, box_sk;  ///< the server's bundle keys (central_bundle.cpp)
 
     /// Payload columns of a synced table (cached).
     [[nodiscard]] const std::vector<std::string>& cols(std::string_view table);
@@ -35,6 +36,13 @@ struct central::impl {
     [[nodiscard]] result<device_auth> authenticate(std::string_view bearer);
     [[nodiscard]] result<protocol::enroll_ack> on_enroll(const protocol::enroll& m);
     [[nodiscard]] std::string device_id_of(std::int64_t num);
+
+    // central_keys.cpp
+    /// Loads the server's box keypair from `dir`, making it (file mode 0600) when missing.
+    void load_box_keys(const std::filesystem::path& dir);
+    /// Registers the keys of a device that has none (a v3 hello of a device enrolled before v3).
+    void register_keys(const device_auth& dev, const std::vector<std::uint8_t>& sign_pk,
+                       const std::vector<std::uint8_t>& box_pk);
 
     // central_push.cpp
     /// Applies a push; from v3 (`version`) also records the device's clock offset.

@@ -2,15 +2,14 @@
 #include "remote_apply.hpp"
 #include "sync_session.hpp"
 
+#include <minga/shared/bundle.hpp>
 #include <minga/shared/sync_client.hpp>
 
 #include <algorithm>
 
 namespace minga {
 
-namespace {
-
-using detail::sync_session;
+namespace detail {
 
 protocol::change to_wire(outbox_entry&& e) {
     protocol::change c;
@@ -24,6 +23,22 @@ protocol::change to_wire(outbox_entry&& e) {
     c.base = e.base;
     return c;
 }
+
+std::uint64_t apply_pulled(replica& r, pull_position& pos, const protocol::pull_page& page) {
+    sql::transaction tx(r.conn());
+    const auto rows = apply_page(tx, r, page);
+    pos.store(tx, page);
+    r.commit(tx);
+    r.changes().set_base(pos.seen());
+    return rows;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::sync_session;
+using detail::to_wire;
 
 request_sizer sizer_for(const sync_options& o, std::uint32_t first, std::uint32_t floor,
                         std::uint32_t cap) {
@@ -89,11 +104,7 @@ status pull_all(sync_session& s, replica& r, const sync_options& o, const progre
             rep.offset_ms = s.correct_clock((*page)->server_time_ms);
         }
         if (auto ok = pos.check(**page); !ok) return std::move(ok).err();
-        sql::transaction tx(r.conn());
-        rep.pulled += apply_page(tx, r, **page);
-        pos.store(tx, **page);
-        r.commit(tx);
-        r.changes().set_base(pos.seen());
+        rep.pulled += detail::apply_pulled(r, pos, **page);
         ++rep.pages;
         bytes.on_answer(received, s.last_ms(), s.target_ms());
         if (progress) progress({"pull", rep.pulled, rep.pull_total, &rep});
@@ -116,8 +127,11 @@ result<enroll_report> enroll(replica& r, const transport_fn& t, std::string_view
     sync_report rep;
     sync_session s(r, t, "", o, {}, rep);
     if (auto h = s.hello(); !h) return std::move(h).err();
-    auto ack = s.call<protocol::enroll_ack>(
-        protocol::enroll{std::string(token), std::string(device_name), r.device_id()});
+    // Fresh keys are stored only with the credential: a refused enrolment writes nothing.
+    auto keys = detail::load_or_make_keys(r);
+    protocol::enroll msg{std::string(token), std::string(device_name), r.device_id(), keys.sign_pk,
+                         keys.box_pk};
+    auto ack = s.call<protocol::enroll_ack>(std::move(msg));
     if (!ack) return std::move(ack).err();
     if (std::find(ack->gads.begin(), ack->gads.end(), r.gad()) == ack->gads.end()) {
         return make_error(errc::bad_input, "--token",
@@ -128,6 +142,8 @@ result<enroll_report> enroll(replica& r, const transport_fn& t, std::string_view
     r.set_meta(tx, "server_url", server_url);
     r.set_meta(tx, "credential", ack->credential);
     r.set_scope(tx, ack->gads);
+    if (!ack->server_box_pk.empty()) r.set_meta(tx, "server_box_pk", detail::hex(ack->server_box_pk));
+    detail::store_keys(tx, r, keys);
     r.commit(tx);
     return enroll_report{r.gads(), static_cast<std::uint64_t>(r.changes().pending_count())};
 }
@@ -140,12 +156,17 @@ result<sync_report> sync(replica& r, const transport_fn& t, const sync_options& 
                           "este dispositivo no está inscrito; use `minga enroll --server URL --token T`",
                           "this device is not enrolled; use `minga enroll --server URL --token T`");
     }
+    // A device enrolled before v3 makes its bundle keys now; its hello registers them.
+    if (o.max_protocol_version >= protocol::keys_version) (void)ensure_device_keys(r);
     sync_report rep;
     rep.push_total = static_cast<std::uint64_t>(r.changes().pending_count());
     sync_session s(r, t, link.credential, o, progress, rep);
     // A sync with nothing to send is one round trip: the pull page carries the server's time.
     // With changes to send, the hello first corrects their stamps if this clock is wrong.
-    if (!s.negotiated() || rep.push_total > 0) {
+    // A v3 device that does not know the server's bundle key yet says hello (which also
+    // registers its own keys when it was enrolled before v3).
+    const bool want_keys = o.max_protocol_version >= protocol::keys_version && !r.meta("server_box_pk");
+    if (!s.negotiated() || rep.push_total > 0 || want_keys) {
         auto offset = s.hello();
         if (!offset) return std::move(offset).err();
         if (*offset) rep.offset_ms = **offset;

@@ -1,4 +1,5 @@
 #include "sync_session.hpp"
+#include "bundle_file.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -19,6 +20,10 @@ std::uint64_t seed_of(const sync_options& o) {
 }
 
 }  // namespace
+
+std::string hex(std::span<const std::uint8_t> b) {
+    return bundle_file::to_hex(b);
+}
 
 sync_session::sync_session(replica& r, const transport_fn& t, std::string bearer,
                            const sync_options& o, const progress_fn& progress, sync_report& rep)
@@ -114,14 +119,26 @@ std::optional<std::int64_t> sync_session::retry_wait(const error& e, std::uint32
 
 result<std::optional<std::int64_t>> sync_session::hello() {
     version_ = protocol::min_supported_version;  // a hello travels in the client's minimum
-    auto ack = exchange<protocol::hello_ack>([&] {
-        return protocol::message{protocol::hello{protocol::min_supported_version,
-                                                 o_.max_protocol_version, r_.device_id(),
-                                                 "minga 0.1.0"}};
-    });
+    protocol::hello h{protocol::min_supported_version, o_.max_protocol_version, r_.device_id(),
+                      "minga 0.1.0"};
+    if (o_.max_protocol_version >= protocol::keys_version) {
+        // Only keys already stored (sync() makes them before its hello; an enrolment sends
+        // its fresh ones in `enroll` and stores them with the credential).
+        auto keys = load_or_make_keys(r_);
+        if (keys.stored) {
+            h.sign_pk = std::move(keys.sign_pk);
+            h.box_pk = std::move(keys.box_pk);
+        }
+    }
+    auto ack = exchange<protocol::hello_ack>([&] { return protocol::message{h}; });
     if (!ack) return std::move(ack).err();
     if (!*ack) return std::optional<std::int64_t>{};
     version_ = (*ack)->version;
+    if (!(*ack)->server_box_pk.empty() && r_.meta("server_box_pk") != hex((*ack)->server_box_pk)) {
+        sql::transaction tx(r_.conn());
+        r_.set_meta(tx, "server_box_pk", hex((*ack)->server_box_pk));
+        r_.commit(tx);
+    }
     return std::optional<std::int64_t>{correct_clock((*ack)->server_time_ms)};
 }
 

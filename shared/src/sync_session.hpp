@@ -9,7 +9,31 @@
 #include <optional>
 #include <string>
 
+namespace minga {
+class pull_position;
+}
+
 namespace minga::detail {
+
+/// Bytes as lowercase hex (keys kept in replica_meta).
+[[nodiscard]] std::string hex(std::span<const std::uint8_t> b);
+
+/// The device's bundle keys: loaded, or made in memory (`stored` false) so that an enrolment
+/// stores them only with its credential, in one transaction (bundle_device.cpp).
+struct device_keys {
+    std::vector<std::uint8_t> sign_pk, sign_sk, box_pk, box_sk;
+    bool stored = false;
+};
+[[nodiscard]] device_keys load_or_make_keys(replica& r);
+/// Stores fresh keys inside `tx` (no-op for stored ones) and wipes the secret copies.
+void store_keys(sql::transaction& tx, replica& r, device_keys& k);
+
+/// An outbox entry as a wire change (sync_client.cpp; bundles use it too).
+[[nodiscard]] protocol::change to_wire(outbox_entry&& e);
+
+/// Applies one pulled page with its position in one transaction, as an online pull does;
+/// returns the rows applied (sync_client.cpp; bundle answers use it too).
+std::uint64_t apply_pulled(replica& r, pull_position& pos, const protocol::pull_page& page);
 
 class sync_session {
 public:

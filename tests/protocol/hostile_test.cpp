@@ -176,8 +176,9 @@ TEST_CASE("decode: an envelope that is not a four-element array is refused") {
 }
 
 TEST_CASE("decode: an unknown message type is a bad frame") {
-    // type 0, 10, 255 and 2^32 + 2 (which a careless cast would read as hello)
-    for (const char* type : {"00", "0a", "cc ff", "cf 00 00 00 01 00 00 00 02"}) {
+    // type 0, 10 (a v3 type in a v1 frame), 12, 255 and 2^32 + 2 (which a careless cast would
+    // read as hello)
+    for (const char* type : {"00", "0a", "0c", "cc ff", "cf 00 00 00 01 00 00 00 02"}) {
         INFO("type " << type);
         const auto r = decode(from_hex(std::string("94 01 ") + type + " 04 93 00 01 01"));
         REQUIRE_FALSE(r.ok());

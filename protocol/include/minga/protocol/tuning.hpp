@@ -43,6 +43,14 @@ inline constexpr std::size_t max_id_bytes = 64;
 /// Bytes of an enrolment token or a device credential.
 inline constexpr std::size_t max_token_bytes = 256;
 
+/// Bytes of a public key (v3: Ed25519 signing and X25519 box keys are both 32), or 0 for none.
+inline constexpr std::size_t public_key_bytes = 32;
+
+/// Bytes of a bundle file carried in one frame (v3 bundle_carry / bundle_answer). Below
+/// max_body_bytes with room for the envelope; a larger bundle is imported at the central office
+/// (`minga-server bundle import`) or exported in parts (`minga bundle export --max-changes`).
+inline constexpr std::size_t max_carried_bundle_bytes = 7 * 1024 * 1024;
+
 /// Bytes of a short label: device name, app version, the field named by an error.
 inline constexpr std::size_t max_label_bytes = 256;
 
@@ -76,6 +84,7 @@ struct limits {
     std::size_t max_id_bytes = tuning::max_id_bytes;
     std::size_t max_token_bytes = tuning::max_token_bytes;
     std::size_t max_label_bytes = tuning::max_label_bytes;
+    std::size_t max_carried_bundle_bytes = tuning::max_carried_bundle_bytes;
     std::size_t max_gads_per_device = tuning::max_gads_per_device;
     std::size_t max_message_fields = tuning::max_message_fields;
     std::size_t max_depth = tuning::max_depth;

@@ -21,6 +21,8 @@ namespace minga::protocol {
 [[nodiscard]] status validate(const push_ack& m, const limits& lim = limits{});
 [[nodiscard]] status validate(const pull& m, const limits& lim = limits{});
 [[nodiscard]] status validate(const pull_page& m, const limits& lim = limits{});
+[[nodiscard]] status validate(const bundle_carry& m, const limits& lim = limits{});
+[[nodiscard]] status validate(const bundle_answer& m, const limits& lim = limits{});
 
 /// The body's rules, and a supported version (`unsupported_version` otherwise).
 [[nodiscard]] status validate(const frame& f, const limits& lim = limits{});

@@ -14,7 +14,8 @@ namespace minga::protocol {
 /// The version this build speaks natively. Never reuse a number.
 /// v1: the first release. v2: snapshots behind the tombstone horizon (`pull.snapshot`,
 /// `pull_page.snapshot`, `pull_page.horizon`; docs/protocol.md, "Changes in v2"). v3: the
-/// device's raw clock on `push` (`push.device_time_ms`; docs/protocol.md §14).
+/// device's raw clock on `push` (`push.device_time_ms`; docs/protocol.md §14) and the bundle
+/// keys in hello, hello_ack, enroll, enroll_ack (docs/protocol.md §15).
 inline constexpr std::uint32_t current_version = 3;
 
 /// The first version whose `pull` and `pull_page` carry the snapshot fields.
@@ -22,6 +23,9 @@ inline constexpr std::uint32_t snapshot_version = 2;
 
 /// The first version whose `push` carries `device_time_ms`.
 inline constexpr std::uint32_t device_clock_version = 3;
+
+/// The first version whose hello, hello_ack, enroll and enroll_ack carry bundle keys.
+inline constexpr std::uint32_t keys_version = 3;
 
 /// The oldest version this build still decodes and serves: current and the two previous ones.
 inline constexpr std::uint32_t min_supported_version =

@@ -52,6 +52,33 @@ struct gad_info {
     std::int64_t devices = 0;
 };
 
+/// What importing a device bundle did (central::import_bundle).
+struct bundle_outcome {
+    std::vector<std::uint8_t> answer;  ///< the answer bundle for the device, to carry back
+    std::string device_id;
+    std::uint64_t number = 0;     ///< the bundle's number in the device's chain
+    std::uint64_t changes = 0;    ///< changes it carried
+    std::uint64_t applied = 0;    ///< changes applied now (0 when applied before)
+    std::uint64_t conflicts = 0;  ///< fields that lost to a concurrent write
+    std::uint64_t rows = 0;       ///< rows in the answer
+    std::uint64_t remaining = 0;  ///< rows left for a later answer (over the answer's limit)
+    bool repeated = false;        ///< this exact bundle was applied before
+    std::vector<std::uint64_t> missing;  ///< earlier bundle numbers never received (data is not lost)
+    std::string hash;
+};
+
+/// A bundle kept aside for review (from a revoked device); never applied.
+struct held_bundle {
+    std::int64_t id = 0;
+    std::string device_id;
+    std::uint64_t number = 0;
+    std::string hash;
+    std::string reason;
+    std::int64_t received_ms = 0;
+    std::uint64_t changes = 0;
+    std::uint64_t bytes = 0;
+};
+
 /// Bounds of the server's behaviour that an operator may tune (validated in `serve`).
 struct central_options {
     std::int64_t max_future_skew_ms = 5 * 60 * 1000;  ///< stamps further ahead are re-stamped
@@ -95,6 +122,17 @@ public:
     [[nodiscard]] result<std::string> digest(const std::vector<std::string>& gads);
 
     [[nodiscard]] sql::db& conn() noexcept;
+
+    /// Applies a device bundle exactly as an online push from its device (authenticated by the
+    /// device's signature, scope-checked, idempotent by device seq) and answers with the rows
+    /// for its scope from its pull position (docs/bundles.md). A bundle of a revoked device is
+    /// refused and kept aside (held_bundles()); any other bad bundle is refused and not kept.
+    /// `max_rows` bounds the rows in the answer (a carried answer must fit in one frame).
+    [[nodiscard]] result<bundle_outcome> import_bundle(std::span<const std::uint8_t> file,
+                                                       std::size_t max_rows);
+    [[nodiscard]] std::vector<held_bundle> held_bundles();
+    /// The server's long-term X25519 public key (made with the store, or on first open).
+    [[nodiscard]] const std::vector<std::uint8_t>& box_public_key() const noexcept;
 
     /// Opaque: defined in shared/src/central_impl.hpp, used by the engine's own files only.
     struct impl;
