@@ -9,7 +9,8 @@
 //   {"mode", "seconds", "ok", "summary": {...}, "benchmarks": {NAME: its document}}
 // and a short human table on stderr. `summary` gathers the numbers of issue 8, each beside its
 // baseline from the same run (docs/benchmarks.md, "bench/run"). Exit 0 when every benchmark
-// exited 0 and printed its document, 1 otherwise, 2 on bad arguments.
+// exited 0 and printed its document and (without --only) every number of the summary was
+// found, 1 otherwise, 2 on bad arguments.
 #include <process.hpp>
 
 #include <nlohmann/json.hpp>
@@ -210,15 +211,27 @@ int main(int argc, char** argv) try {
         benches[s.name] = doc;
     }
     json summary = summarize(benches);
+    // A number a benchmark stopped printing (renamed key, changed document) must not go
+    // unnoticed: the quick run in the test suite fails on it.
+    json missing = json::array();
+    for (const auto& [group, v] : summary.items()) {
+        if (v.is_null()) missing.push_back(group);
+        if (v.is_object())
+            for (const auto& [k, x] : v.items())
+                if (x.is_null()) missing.push_back(group + "." + k);
+    }
+    const bool ok = failures.empty() && (!only.empty() || missing.empty());
     json out = {{"mode", quick ? "quick" : "full"},
                 {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
-                {"ok", failures.empty()},
+                {"ok", ok},
                 {"failed", failures},
+                {"missing_numbers", missing},
                 {"summary", summary},
                 {"benchmarks", benches}};
     std::cout << out.dump(2) << std::endl;
     table(summary, std::cerr);
-    return failures.empty() ? 0 : 1;
+    if (!missing.empty()) std::cerr << "run: numbers missing from the summary: " << missing.dump() << '\n';
+    return ok ? 0 : 1;
 } catch (const std::exception& e) {
     std::cerr << "run: " << e.what() << '\n';
     return 1;
