@@ -15,6 +15,7 @@
 #include <minga/protocol/messages.hpp>
 #include <minga/protocol/tuning.hpp>
 #include <minga/protocol/version.hpp>
+#include <minga/shared/sync_pacing.hpp>
 #include <minga/shared/zstd_codec.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -31,7 +32,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -77,7 +77,9 @@ struct load_config {
     std::uint32_t page_bytes = 512 * 1024;
     int zstd_level = 3;
     int max_attempts = 200;  ///< per request, busy answers and dropped connections included
-    std::chrono::milliseconds backoff{20};  ///< first retry wait; grows to 16x, jittered
+    /// Waits between attempts: `minga sync`'s own full-jitter backoff (500 ms doubling to 15 s),
+    /// with more attempts than its 6 so that a device outlasts a storm instead of giving up.
+    retry_policy retry{};
 };
 
 /// Runs one phase of one device: enrol, or hello + push + pull, or hello + pull from the
@@ -87,7 +89,7 @@ public:
     device_run(net::io_context& ioc, const load_config& cfg, load_device& d, std::size_t index,
                load_phase phase, load_stats& stats, std::function<void()> done)
         : cfg_(cfg), d_(d), index_(index), phase_(phase), stats_(stats), done_(std::move(done)),
-          socket_(ioc), timer_(ioc), rng_(index * 7919 + 17) {}
+          socket_(ioc), timer_(ioc), backoff_(cfg.retry, index * 7919 + 17) {}
 
     void start() { next_request(); }
 
@@ -230,9 +232,8 @@ private:
         close();
         if (++attempts_ >= cfg_.max_attempts)
             return finish(why + " (after " + std::to_string(attempts_) + " attempts)");
-        const int grow = 1 << std::min(attempts_ - 1, 4);
-        std::uniform_int_distribution<int> jitter(0, static_cast<int>(cfg_.backoff.count()) * grow);
-        timer_.expires_after(cfg_.backoff * grow / 2 + std::chrono::milliseconds(jitter(rng_)));
+        timer_.expires_after(std::chrono::milliseconds(
+            backoff_.delay_ms(static_cast<std::uint32_t>(attempts_ - 1))));
         timer_.async_wait([self = shared_from_this()](auto err) {
             if (err) return self->finish("timer: " + err.message());
             self->send();
@@ -262,7 +263,7 @@ private:
     std::function<void()> done_;
     net::ip::tcp::socket socket_;
     net::steady_timer timer_;
-    std::mt19937 rng_;
+    backoff backoff_;
     boost::beast::flat_buffer buffer_;
     http::request<http::vector_body<std::uint8_t>> req_;
     http::response<http::vector_body<std::uint8_t>> res_;
