@@ -75,21 +75,33 @@ options parse(int argc, char** argv) {
                 usage(a + " needs a number");
             }
         };
-        if (a == "--devices") o.devices = num();
-        else if (a == "--changes") o.changes = num();
-        else if (a == "--gads") o.gads = num();
-        else if (a == "--concurrency") o.concurrency = num();
-        else if (a == "--push-batch") o.push_batch = static_cast<std::uint32_t>(num());
-        else if (a == "--sources") o.sources = num();
-        else if (a == "--time-limit") o.time_limit = static_cast<int>(num());
-        else if (a == "--server") o.server = v;
-        else if (a == "--refdata") o.refdata = v;
-        else if (a == "--serve-arg") o.serve_args.push_back(v);
-        else usage("unknown argument " + a);
+        if (a == "--devices")
+            o.devices = num();
+        else if (a == "--changes")
+            o.changes = num();
+        else if (a == "--gads")
+            o.gads = num();
+        else if (a == "--concurrency")
+            o.concurrency = num();
+        else if (a == "--push-batch")
+            o.push_batch = static_cast<std::uint32_t>(num());
+        else if (a == "--sources")
+            o.sources = num();
+        else if (a == "--time-limit")
+            o.time_limit = static_cast<int>(num());
+        else if (a == "--server")
+            o.server = v;
+        else if (a == "--refdata")
+            o.refdata = v;
+        else if (a == "--serve-arg")
+            o.serve_args.push_back(v);
+        else
+            usage("unknown argument " + a);
     }
     if (o.devices == 0 || o.sources == 0 || o.push_batch == 0 || o.time_limit <= 0)
         usage("--devices, --sources, --push-batch and --time-limit must be at least 1");
-    if (o.changes <= project_rows) usage("--changes must be at least 28 (the project's 27 rows and one observation)");
+    if (o.changes <= project_rows)
+        usage("--changes must be at least 28 (the project's 27 rows and one observation)");
     if (o.concurrency == 0) o.concurrency = o.devices;
     return o;
 }
@@ -119,7 +131,8 @@ std::vector<minga::protocol::change> template_changes(const fs::path& dir, const
         c.fields = std::move(e.fields);
         out.push_back(std::move(c));
     }
-    if (out.size() != n) throw std::runtime_error("template has " + std::to_string(out.size()) + " changes");
+    if (out.size() != n)
+        throw std::runtime_error("template has " + std::to_string(out.size()) + " changes");
     return out;
 }
 
@@ -140,10 +153,14 @@ std::vector<minga::protocol::change> device_changes(const std::vector<minga::pro
         for (auto& [name, v] : c.fields) {
             auto* s = std::get_if<std::string>(&v);
             if (!s) continue;
-            if (auto it = ids.find(*s); it != ids.end()) *s = it->second;
-            else if (*s == tpl_gad) *s = gad;
-            else if (*s == tpl_device) *s = id;
-            else if (s->rfind(tpl_gad + ":", 0) == 0) *s = gad + s->substr(tpl_gad.size());
+            if (auto it = ids.find(*s); it != ids.end())
+                *s = it->second;
+            else if (*s == tpl_gad)
+                *s = gad;
+            else if (*s == tpl_device)
+                *s = id;
+            else if (s->rfind(tpl_gad + ":", 0) == 0)
+                *s = gad + s->substr(tpl_gad.size());
         }
     }
     return out;
@@ -190,8 +207,8 @@ double feed_oracle(minga::central& c, std::vector<load_device>& devices, std::ui
     for (auto& d : devices) {
         std::uint64_t rid = 0;
         auto ask = [&](p::message m, std::uint32_t version) {
-            auto res = p::decode(c.handle(p::encode(p::frame{version, ++rid, std::move(m)}),
-                                          d.credential));
+            auto res = p::decode(
+                c.handle(p::encode(p::frame{version, ++rid, std::move(m)}), d.credential));
             if (!res) throw std::runtime_error("oracle: " + res.err().text("en"));
             return std::move(res->body);
         };
@@ -200,8 +217,9 @@ double feed_oracle(minga::central& c, std::vector<load_device>& devices, std::ui
         const auto version = std::get<p::hello_ack>(h).version;
         for (std::size_t at = 0; at < d.changes.size(); at += batch) {
             const auto end = std::min(d.changes.size(), at + batch);
-            p::push push{d.id, {d.changes.begin() + static_cast<std::ptrdiff_t>(at),
-                                d.changes.begin() + static_cast<std::ptrdiff_t>(end)}};
+            p::push push{d.id,
+                         {d.changes.begin() + static_cast<std::ptrdiff_t>(at),
+                          d.changes.begin() + static_cast<std::ptrdiff_t>(end)}};
             auto a = ask(std::move(push), version);
             auto* ack = std::get_if<p::push_ack>(&a);
             if (!ack || ack->acked_through != end)
@@ -261,8 +279,8 @@ check_result check(minga::central& server, minga::central& oracle,
 int main(int argc, char** argv) try {
     auto o = parse(argc, argv);
     if (o.server.empty())
-        o.server = fs::canonical("/proc/self/exe").parent_path().parent_path() / "server" /
-                   "minga-server";
+        o.server =
+            fs::canonical("/proc/self/exe").parent_path().parent_path() / "server" / "minga-server";
     if (o.refdata.empty()) {
         auto d = minga::find_data_dir();
         if (!d) usage("reference data not found (use --refdata)");
@@ -286,21 +304,23 @@ int main(int argc, char** argv) try {
             auto& d = devices[i];
             d.gad = gads[i % gads.size()];
             d.id = minga::new_uuid_v7();
-            d.token = ok(c.enroll_device(d.gad, "carga", 24LL * 3600 * 1000), "enroll_device").token;
+            d.token =
+                ok(c.enroll_device(d.gad, "carga", 24LL * 3600 * 1000), "enroll_device").token;
         }
     }
     std::string tpl_device;
     const auto tpl = template_changes(tmp / "template", tpl_gad, o.refdata, o.changes, tpl_device);
     for (auto& d : devices) d.changes = device_changes(tpl, tpl_gad, tpl_device, d.gad, d.id);
     const double setup_seconds = since(t0);
-    std::cerr << "load: " << devices.size() << " devices over " << std::min(gads.size(), devices.size())
-              << " GADs ready in " << setup_seconds << " s\n";
+    std::cerr << "load: " << devices.size() << " devices over "
+              << std::min(gads.size(), devices.size()) << " GADs ready in " << setup_seconds
+              << " s\n";
 
     minga::bench::load_config cfg;
     cfg.push_batch = o.push_batch;
     for (std::size_t s = 0; s < o.sources; ++s)
-        cfg.sources.push_back(boost::asio::ip::make_address_v4(
-            static_cast<std::uint32_t>((127u << 24) | (1u << 16) | (s / 250) << 8 | (2 + s % 250))));
+        cfg.sources.push_back(boost::asio::ip::make_address_v4(static_cast<std::uint32_t>(
+            (127u << 24) | (1u << 16) | (s / 250) << 8 | (2 + s % 250))));
     const auto limit = std::chrono::seconds(o.time_limit);
     std::uint16_t port = 0;
 
@@ -359,7 +379,10 @@ int main(int argc, char** argv) try {
         {"source_addresses", o.sources},
         {"serve_args", o.serve_args},
         {"setup_seconds", setup_seconds},
-        {"enrol", {{"seconds", enrol_seconds}, {"requests", enrol_stats.requests}, {"busy", enrol_stats.busy}}},
+        {"enrol",
+         {{"seconds", enrol_seconds},
+          {"requests", enrol_stats.requests},
+          {"busy", enrol_stats.busy}}},
         {"load",
          {{"what", "every device: hello, push its changes, pull its scope to the last page"},
           {"seconds", seconds},
@@ -377,8 +400,9 @@ int main(int argc, char** argv) try {
           {"bytes_down", st.bytes_down}}},
         {"catch_up", {{"seconds", catch_seconds}, {"requests", catch_st.requests}}},
         {"baseline_in_process",
-         {{"what", "the same pushes, one device after another, into a copy of the store "
-                   "through central::handle (no HTTP, no concurrency)"},
+         {{"what",
+           "the same pushes, one device after another, into a copy of the store "
+           "through central::handle (no HTTP, no concurrency)"},
           {"seconds", oracle_seconds},
           {"changes_per_s", changes / oracle_seconds}}},
         {"ratio_load_vs_in_process", oracle_seconds / seconds},
@@ -391,7 +415,8 @@ int main(int argc, char** argv) try {
         {"digest_mismatches", chk.digest_mismatches},
         {"scope_mismatches", chk.scope_mismatches},
         {"converged", converged},
-        {"goal", {{"seconds_max", 60}, {"errors", 0}, {"met", seconds < 60 && n_errors == 0 && converged}}},
+        {"goal",
+         {{"seconds_max", 60}, {"errors", 0}, {"met", seconds < 60 && n_errors == 0 && converged}}},
     };
     std::cout << out.dump(2) << std::endl;
     return n_errors == 0 && converged ? 0 : 1;

@@ -44,8 +44,8 @@ namespace http = boost::beast::http;
 struct load_device {
     std::string id;
     std::string gad;
-    std::string token;       ///< one-time enrolment token
-    std::string credential;  ///< set by the enrol phase
+    std::string token;                      ///< one-time enrolment token
+    std::string credential;                 ///< set by the enrol phase
     std::vector<std::string> scope;         ///< GADs the server gave it at enrolment
     std::vector<protocol::change> changes;  ///< seq 1..n, sent in order
     std::uint64_t acked = 0;                ///< the server's cumulative ack
@@ -85,15 +85,22 @@ struct load_config {
 /// Runs one phase of one device: enrol, or hello + push + pull, or hello + pull from the
 /// device's cursor (the catch-up after everyone has pushed). `done` is called exactly once.
 class device_run : public std::enable_shared_from_this<device_run> {
-public:
+  public:
     device_run(net::io_context& ioc, const load_config& cfg, load_device& d, std::size_t index,
                load_phase phase, load_stats& stats, std::function<void()> done)
-        : cfg_(cfg), d_(d), index_(index), phase_(phase), stats_(stats), done_(std::move(done)),
-          socket_(ioc), timer_(ioc), backoff_(cfg.retry, index * 7919 + 17) {}
+        : cfg_(cfg),
+          d_(d),
+          index_(index),
+          phase_(phase),
+          stats_(stats),
+          done_(std::move(done)),
+          socket_(ioc),
+          timer_(ioc),
+          backoff_(cfg.retry, index * 7919 + 17) {}
 
     void start() { next_request(); }
 
-private:
+  private:
     std::optional<protocol::message> next_message() {
         if (phase_ == load_phase::enroll) {
             if (!d_.credential.empty()) return std::nullopt;
@@ -118,9 +125,8 @@ private:
         auto m = next_message();
         if (!m) return finish({});
         const bool hello = std::holds_alternative<protocol::hello>(*m);
-        auto plain = protocol::encode(
-            protocol::frame{hello ? protocol::min_supported_version : version_, ++request_id_,
-                            std::move(*m)});
+        auto plain = protocol::encode(protocol::frame{
+            hello ? protocol::min_supported_version : version_, ++request_id_, std::move(*m)});
         req_ = {};
         req_.method(http::verb::post);
         req_.target("/v1/sync");
@@ -128,10 +134,9 @@ private:
         req_.set(http::field::host, "127.0.0.1");
         req_.set(http::field::content_type, "application/msgpack");
         req_.set(http::field::accept_encoding, "zstd");
-        if (!d_.credential.empty())
-            req_.set(http::field::authorization, "Bearer " + d_.credential);
-        auto packed = plain.size() >= 256 ? zstd::compress_if_smaller(plain, cfg_.zstd_level)
-                                          : std::nullopt;
+        if (!d_.credential.empty()) req_.set(http::field::authorization, "Bearer " + d_.credential);
+        auto packed =
+            plain.size() >= 256 ? zstd::compress_if_smaller(plain, cfg_.zstd_level) : std::nullopt;
         if (packed) {
             req_.set(http::field::content_encoding, "zstd");
             req_.body() = std::move(*packed);
@@ -179,9 +184,9 @@ private:
         ++stats_.requests;
         stats_.bytes_up += req_.body().size();
         stats_.bytes_down += res_.body().size();
-        stats_.latency_ms.push_back(std::chrono::duration<float, std::milli>(
-                                        std::chrono::steady_clock::now() - t0_)
-                                        .count());
+        stats_.latency_ms.push_back(
+            std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - t0_)
+                .count());
         if (!res_.keep_alive()) close();
         std::vector<std::uint8_t> body = std::move(res_.body());
         if (res_[http::field::content_encoding] == "zstd") {
@@ -280,9 +285,8 @@ private:
 
 /// Runs `phase` for every device, at most `concurrency` at once, until all are done or
 /// `limit` has passed (the devices still running then get an error). Returns the seconds taken.
-inline double run_phase(const load_config& cfg, std::vector<load_device>& devices,
-                        load_phase phase, std::size_t concurrency, std::chrono::seconds limit,
-                        load_stats& stats) {
+inline double run_phase(const load_config& cfg, std::vector<load_device>& devices, load_phase phase,
+                        std::size_t concurrency, std::chrono::seconds limit, load_stats& stats) {
     net::io_context ioc(1);
     std::size_t next = 0, running = 0;
     std::vector<char> finished(devices.size(), 0);

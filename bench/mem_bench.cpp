@@ -60,11 +60,16 @@ int main(int argc, char** argv) try {
         std::string a = argv[i];
         if (i + 1 >= argc) usage("missing value after " + a);
         std::string v = argv[++i];
-        if (a == "--rows") rows = std::stoul(v);
-        else if (a == "--minga") minga_bin = v;
-        else if (a == "--server") server_bin = v;
-        else if (a == "--refdata") refdata = v;
-        else usage("unknown argument " + a);
+        if (a == "--rows")
+            rows = std::stoul(v);
+        else if (a == "--minga")
+            minga_bin = v;
+        else if (a == "--server")
+            server_bin = v;
+        else if (a == "--refdata")
+            refdata = v;
+        else
+            usage("unknown argument " + a);
     }
     if (rows == 0) usage("--rows must be at least 1");
     const auto build = fs::canonical("/proc/self/exe").parent_path().parent_path();
