@@ -50,7 +50,9 @@ stmt& stmt::bind(int i, double v) {
     return *this;
 }
 stmt& stmt::bind(int i, std::string_view v) {
-    check_bind(s_.get(), sqlite3_bind_text64(s_.get(), i, v.data(), v.size(), SQLITE_TRANSIENT,
+    // A default-constructed view has no data pointer, which SQLite would bind as NULL: an empty
+    // text is still text (`central::gads()` compares its default level with '').
+    check_bind(s_.get(), sqlite3_bind_text64(s_.get(), i, v.data() ? v.data() : "", v.size(), SQLITE_TRANSIENT,
                                              SQLITE_UTF8));
     return *this;
 }
