@@ -52,6 +52,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     register_offline_commands(app, env);  // adds `offer search` to the entity's noun
     register_catalog_commands(app, env);
     register_sync_commands(app, env);
+    register_desk_command(app, env);
 
     try {
         app.parse(argc, argv);
