@@ -12,6 +12,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace minga::test {
 
@@ -66,6 +67,20 @@ public:
         cmd("POST", "/element/" + e + "/clear", nlohmann::json::object());
         cmd("POST", "/element/" + e + "/value", {{"text", text}});
     }
+    /// Clicks `selector` and waits until a new page has loaded (a form post and its redirect):
+    /// the old document carries a mark that the new one does not. Throws after 30 s.
+    void submit(const std::string& selector) {
+        script("window.mingaOld = true;");
+        click(selector);
+        for (int i = 0; i < 3000; ++i) {
+            if (script("return window.mingaOld === undefined && document.readyState === 'complete';") == true) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        throw std::runtime_error("no new page after clicking " + selector);
+    }
+    nlohmann::json script(const std::string& js) {
+        return cmd("POST", "/execute/sync", {{"script", js}, {"args", nlohmann::json::array()}});
+    }
     void click(const std::string& selector) { cmd("POST", "/element/" + find(selector) + "/click", nlohmann::json::object()); }
     /// Sets a field's value by script (date inputs, whose typed format follows the locale).
     void set_value(const std::string& selector, const std::string& value) {
@@ -87,6 +102,13 @@ public:
         const auto png = decode_base64(cmd("GET", "/screenshot", nullptr).get<std::string>());
         std::ofstream out(file, std::ios::binary);
         out.write(png.data(), static_cast<std::streamsize>(png.size()));
+    }
+
+    /// The page printed to PDF (A4, backgrounds off), written to `file`.
+    void print_pdf(const fs::path& file) {
+        const auto pdf = decode_base64(cmd("POST", "/print", nlohmann::json::object()).get<std::string>());
+        std::ofstream out(file, std::ios::binary);
+        out.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
     }
 
 private:
