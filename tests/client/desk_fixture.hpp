@@ -27,6 +27,7 @@ public:
 
     [[nodiscard]] replica& r() { return store_.get(); }
     [[nodiscard]] const dk::desk_secrets& secrets() const { return app_.secrets(); }
+    [[nodiscard]] dk::desk_sync& sync() { return sync_; }
 
     /// A request as the desk's own page sends it: Host and Origin of the desk, session cookie.
     [[nodiscard]] dk::request make(dk::http::verb v, const std::string& target, const std::string& body = "") const {

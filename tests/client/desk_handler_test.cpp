@@ -2,6 +2,7 @@
 // form shows and that it writes nothing, and that accepted forms go through the store API.
 #include "desk_fixture.hpp"
 #include "desk_forms.hpp"
+#include "minga_cli.hpp"
 
 #include <minga/shared/entity_service.hpp>
 
@@ -214,4 +215,26 @@ TEST_CASE("desk: posted forms decode strictly", "[client][desk]") {
     std::string many;
     for (std::size_t i = 0; i <= 2000; ++i) many += "x=1&";
     CHECK(dk::parse_urlencoded(many).err().code == errc::too_large);
+}
+
+TEST_CASE("desk: `minga desk` without a replica says so and serves nothing", "[client][desk]") {
+    minga_client c;
+    auto r = c.run({"desk", "--port", "0"});
+    INFO(r.describe());
+    CHECK_FALSE(r.exited(0));
+    CHECK(r.out.find("listening on") == std::string::npos);
+    CHECK_FALSE(r.err.empty());
+}
+
+TEST_CASE("desk: a sync that cannot run says why in Spanish, on its own thread", "[client][desk]") {
+    desk_world w;
+    CHECK(w.get("/sincronizar").body().find("data-estado=\"inactivo\"") != std::string::npos);
+    auto res = w.post("/sincronizar", "");
+    CHECK(res.result() == http::status::see_other);
+    w.sync().wait();
+    auto page = w.get("/sincronizar");
+    CHECK(contains(page, "data-estado=\"fallida\""));
+    CHECK(contains(page, "no está inscrito en un servidor"));
+    CHECK(contains(page, "minga enroll --server URL --token T"));
+    CHECK(contains(w.get("/"), "La sincronización no terminó"));
 }
