@@ -33,7 +33,7 @@ bool has(const std::string& page, const std::string& text) { return page.find(te
 
 }  // namespace
 
-TEST_CASE("desk: a technician's morning in headless Chromium, then everything is on the server",
+TEST_CASE("desk: a morning at the parish in headless Chromium, then everything is on the server",
           "[integration][desk][browser]") {
     auto chromium = find_chromium();
     if (!chromium) return;
