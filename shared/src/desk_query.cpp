@@ -84,14 +84,14 @@ std::vector<indicator_progress> indicator_progress_of(replica& r, std::string_vi
     s.bind(1, project_id);
     std::vector<indicator_progress> out;
     while (s.step()) {
-        indicator_progress p;
+        if (!r.in_scope(s.get_text(6))) continue;
+        auto& p = out.emplace_back();  // built in place: no moved-from temporary
         p.id = s.get_text(0);
         p.title = s.get_text(1);
         p.unit = s.get_text(2);
         p.aggregation = s.get_text(3);
         p.baseline = s.get_opt_double(4);
         p.target = s.get_opt_double(5);
-        if (r.in_scope(s.get_text(6))) out.push_back(std::move(p));
     }
     auto obs = r.conn().prepare(
         "SELECT value FROM observation WHERE indicator_id = ?1 AND deleted = 0 "
