@@ -53,6 +53,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     register_catalog_commands(app, env);
     register_sync_commands(app, env);
     register_bundle_commands(app, env);
+    register_desk_command(app, env);
 
     try {
         app.parse(argc, argv);

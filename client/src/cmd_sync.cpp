@@ -32,32 +32,7 @@ int fail_sync(printer& p, replica& r, const error& e, const sync_report* tally =
     const auto pending = r.changes().pending_count();
     const auto url = stored_link(r).server_url;
     const bool refused = e.code == errc::unauthorized || e.code == errc::expired;
-    error shown = e;
-    if (refused && tally) {
-        shown = make_error(
-            e.code, e.field,
-            fmt::format("el servidor rechazó la credencial: este dispositivo fue revocado o su "
-                        "credencial caducó. Pida a la oficina central un nuevo código de inscripción y "
-                        "ejecute `minga enroll --server {} --token CÓDIGO`; sus {} cambio(s) "
-                        "pendiente(s) se conservan y se enviarán en la próxima sincronización",
-                        url.empty() ? "URL" : url, pending),
-            fmt::format("the server refused the credential: this device was revoked or its credential "
-                        "expired. Ask the central office for a new enrolment code and run `minga enroll "
-                        "--server {} --token CODE`; its {} pending change(s) are kept and will be sent "
-                        "at the next sync",
-                        url.empty() ? "URL" : url, pending));
-    } else if (is_transient(e.code)) {
-        const std::string es_far = tally ? how_far(*tally, false) + "; " : std::string();
-        const std::string en_far = tally ? how_far(*tally, true) + "; " : std::string();
-        shown = make_error(
-            e.code, e.field,
-            fmt::format("{}. Nada se perdió: {}{} cambio(s) siguen pendientes; intente más tarde (la "
-                        "próxima sincronización continúa desde aquí)",
-                        e.es, es_far, pending),
-            fmt::format("{}. Nothing was lost: {}{} change(s) are still pending; try again later (the "
-                        "next sync resumes from here)",
-                        e.en, en_far, pending));
-    }
+    const error shown = explain_sync_failure(e, pending, url, tally);
     const int code = refused ? static_cast<int>(exit_code::bad_input) : exit_for(e.code);
     if (!p.json()) {
         (void)p.fail(shown);

@@ -32,6 +32,9 @@ void register_demand_commands(CLI::App& app, cmd_env& env);
 /// `actors [--territory CODE] [--sector CODE]`: the actor map.
 void register_actors(CLI::App& app, cmd_env& env);
 
+/// `minga desk [--port P] [--open]`: the parish desk on 127.0.0.1.
+void register_desk_command(CLI::App& app, cmd_env& env);
+
 /// Opens the replica in the data folder, or prints why not and returns nullopt with `code` set.
 [[nodiscard]] std::optional<replica> open_replica(printer& p, const global_options& g, int& code);
 

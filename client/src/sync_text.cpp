@@ -74,3 +74,39 @@ nlohmann::json report_json(const sync_report& r) {
 }
 
 }  // namespace minga::client
+
+namespace minga::client {
+
+error explain_sync_failure(const error& e, std::int64_t pending, std::string_view url,
+                           const sync_report* tally) {
+    const bool refused = e.code == errc::unauthorized || e.code == errc::expired;
+    if (refused && tally) {
+        return make_error(
+            e.code, e.field,
+            fmt::format("el servidor rechazó la credencial: este dispositivo fue revocado o su "
+                        "credencial caducó. Pida a la oficina central un nuevo código de inscripción y "
+                        "ejecute `minga enroll --server {} --token CÓDIGO`; sus {} cambio(s) "
+                        "pendiente(s) se conservan y se enviarán en la próxima sincronización",
+                        url.empty() ? "URL" : url, pending),
+            fmt::format("the server refused the credential: this device was revoked or its credential "
+                        "expired. Ask the central office for a new enrolment code and run `minga enroll "
+                        "--server {} --token CODE`; its {} pending change(s) are kept and will be sent "
+                        "at the next sync",
+                        url.empty() ? "URL" : url, pending));
+    }
+    if (is_transient(e.code)) {
+        const std::string es_far = tally ? how_far(*tally, false) + "; " : std::string();
+        const std::string en_far = tally ? how_far(*tally, true) + "; " : std::string();
+        return make_error(
+            e.code, e.field,
+            fmt::format("{}. Nada se perdió: {}{} cambio(s) siguen pendientes; intente más tarde (la "
+                        "próxima sincronización continúa desde aquí)",
+                        e.es, es_far, pending),
+            fmt::format("{}. Nothing was lost: {}{} change(s) are still pending; try again later (the "
+                        "next sync resumes from here)",
+                        e.en, en_far, pending));
+    }
+    return e;
+}
+
+}  // namespace minga::client

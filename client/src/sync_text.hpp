@@ -21,6 +21,12 @@ namespace minga::client {
 /// sync got, or that the download has not started), for a sync that did not finish.
 [[nodiscard]] std::string how_far(const sync_report& r, bool en);
 
+/// What a person reads when a sync (`tally` set: how far it got) or an enrolment (`tally`
+/// null) failed with `e`: a refused credential says how to enrol again, a transient failure
+/// says that nothing was lost and how many of the `pending` changes wait; others are `e`.
+[[nodiscard]] error explain_sync_failure(const error& e, std::int64_t pending, std::string_view url,
+                                         const sync_report* tally);
+
 /// The counts of `r` as JSON fields (pushed, pulled, requests, retries, frame bytes...).
 [[nodiscard]] nlohmann::json report_json(const sync_report& r);
 

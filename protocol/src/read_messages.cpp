@@ -97,11 +97,6 @@ void read_change(reader& rd, const msgpack::object& o, const path& p, change& c)
     rd.read(f[7], path{p, n[7]}, c.base);
 }
 
-/// The first `v1` names of `all` for a v1 frame, all of them from `since` on.
-names for_version(const reader& rd, names all, std::size_t v1, std::uint32_t since) {
-    return rd.version() >= since ? all : all.first(v1);
-}
-
 void read_body(reader& rd, const msgpack::object& o, const path& p, push& m) {
     static constexpr std::array<std::string_view, 3> n{"device_id", "changes", "device_time_ms"};
     const names want = for_version(rd, names(n), 2, device_clock_version);

@@ -75,6 +75,11 @@ std::string random_hex(std::size_t n) {
     return out;
 }
 
+bool same_secret(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size() || a.empty()) return false;
+    return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 bool is_uuid(std::string_view s) noexcept {
     if (s.size() != 36) return false;
     for (std::size_t i = 0; i < 36; ++i) {

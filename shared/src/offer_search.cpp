@@ -49,6 +49,28 @@ std::vector<offer_hit> search_offers(replica& r, std::string_view text, std::siz
     return hits;
 }
 
+std::vector<offer_hit> find_offers(replica& r, const offer_filter& f) {
+    std::vector<offer_hit> hits;
+    const std::string q = to_fts_query(f.text);
+    // One statement for both cases: without words the FTS join is skipped (?1 = '').
+    auto s = r.conn().prepare(
+        "SELECT o.id, o.title, coalesce(org.name, ''), o.modality, coalesce(o.closes_on, ''), "
+        "o.status FROM offer o LEFT JOIN organisation org ON org.id = o.cooperant_id "
+        "LEFT JOIN (SELECT offer_id, bm25(offer_fts) AS rank FROM offer_fts WHERE ?1 <> '' AND "
+        "offer_fts MATCH ?1) m ON m.offer_id = o.id "
+        "WHERE o.deleted = 0 AND o.status <> 'archivada' AND (?1 = '' OR m.offer_id IS NOT NULL) "
+        "AND (?2 = '' OR o.source = ?2) AND (?3 = '' OR o.modality = ?3) "
+        "AND (?4 = '' OR EXISTS (SELECT 1 FROM offer_tag t WHERE t.offer_id = o.id AND t.tag = 'ods:' || ?4)) "
+        "AND (?5 = '' OR o.closes_on IS NULL OR o.closes_on >= ?5) "
+        "ORDER BY m.rank, coalesce(o.closes_on, '9999'), o.title LIMIT ?6");
+    s.bind(1, q).bind(2, f.source).bind(3, f.modality).bind(4, f.sdg).bind(5, f.closes_after)
+        .bind(6, static_cast<std::int64_t>(f.limit));
+    while (s.step())
+        hits.push_back({s.get_text(0), s.get_text(1), s.get_text(2), s.get_text(3), s.get_text(4),
+                        s.get_text(5)});
+    return hits;
+}
+
 void index_offer(sql::db& db, std::string_view offer_id) {
     auto del = db.prepare("DELETE FROM offer_fts WHERE offer_id = ?1");
     del.bind(1, offer_id).exec();

@@ -2,6 +2,7 @@
 // logs in, the page renders in Spanish with the report's numbers, and a screenshot and a PDF
 // print are kept in build/artifacts/ (CI keeps that folder). Skips with a message when
 // Chromium is not installed on a dev machine; in CI (CI=true) its absence is a failure.
+#include "browser_support.hpp"
 #include "dashboard_fixture.hpp"
 
 #include <cstdlib>
@@ -11,16 +12,6 @@ using namespace minga::test;
 using nlohmann::json;
 
 namespace {
-
-std::optional<fs::path> find_chromium() {
-    for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/local/bin/chromium"})
-        if (fs::exists(p)) return fs::path(p);
-    if (const char* ci = std::getenv("CI"); ci && std::string_view(ci) == "true")
-        FAIL("chromium is missing: install chromium and chromium-driver (scripts/install-deps.sh)");
-    WARN("chromium not installed: the headless dashboard test is skipped on this machine "
-         "(apt install chromium chromium-driver)");
-    return std::nullopt;
-}
 
 /// Runs headless Chromium on `url` with a fresh profile, plus `extra` flags.
 process_result chromium(const fs::path& exe, const fs::path& profile, const std::string& url,

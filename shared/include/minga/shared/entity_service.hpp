@@ -54,6 +54,11 @@ public:
     [[nodiscard]] result<record> get(const entity_spec& e, std::string_view id);
     [[nodiscard]] std::vector<record> list(const entity_spec& e, const list_filter& filter = {});
 
+    /// The form text that reproduces `rec` (a `get` result): money as a person writes it,
+    /// each child row as its set option's text ("6", "170150:Comunidad", "2025-01-01:
+    /// 2025-12-31:1500.00"). Empty values are left out. What the desk's edit forms show.
+    [[nodiscard]] form form_of(const entity_spec& e, const record& rec);
+
     [[nodiscard]] form_checker& checker() noexcept { return checker_; }
 
 private:

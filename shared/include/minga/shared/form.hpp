@@ -66,6 +66,9 @@ public:
     [[nodiscard]] result<row_ref> find_row(std::string_view field, std::string_view table,
                                            std::string_view id_or_prefix);
 
+    /// The replica this checker reads.
+    [[nodiscard]] replica& store() noexcept { return r_; }
+
     /// An amount in minor units as a person writes it ("1500.00" for 150000 USD cents).
     [[nodiscard]] std::string format_money(std::int64_t amount, std::string_view currency);
 

@@ -19,6 +19,9 @@ namespace minga {
                                      std::string_view key);
 /// Random bytes as lowercase hex (2 * n characters), for tokens and secrets.
 [[nodiscard]] std::string random_hex(std::size_t n);
+/// True when `a` and `b` are the same secret, compared in constant time (libsodium); false
+/// when their lengths differ.
+[[nodiscard]] bool same_secret(std::string_view a, std::string_view b) noexcept;
 /// True for a canonical lowercase UUID text (8-4-4-4-12 hex).
 [[nodiscard]] bool is_uuid(std::string_view s) noexcept;
 

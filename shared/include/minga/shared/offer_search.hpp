@@ -24,6 +24,21 @@ struct offer_hit {
 [[nodiscard]] std::vector<offer_hit> search_offers(replica& r, std::string_view text,
                                                    std::size_t limit = 50);
 
+/// What the parish desk's offer page asks for: words (optional) and filters. Empty filters
+/// match everything; with no words, the offers in force come by deadline (soonest first).
+struct offer_filter {
+    std::string text;
+    std::string source;     ///< cinr.fuente code
+    std::string modality;   ///< cinr.modalidad code
+    std::string sdg;        ///< goal number, "1".."17"
+    std::string closes_after;  ///< YYYY-MM-DD: only offers still open on that day (or permanent)
+    std::size_t limit = 50;
+};
+
+/// Offers matching every filter (archived ones left out), best matches first when words are
+/// given.
+[[nodiscard]] std::vector<offer_hit> find_offers(replica& r, const offer_filter& f);
+
 /// Refreshes the search index row and the matching tags of one offer (called whenever an
 /// offer row is written).
 void index_offer(sql::db& db, std::string_view offer_id);
