@@ -161,8 +161,11 @@ result<bundle_outcome> central::import_bundle(std::span<const std::uint8_t> file
     // Exactly an online push: batch by batch, each idempotent by device seq.
     protocol::push_ack ack;
     if (fr->pushes.empty()) fr->pushes.push_back(protocol::push{id, {}});
+    // A bundle's clock is days old by the time it is applied: it must not count as the device's
+    // clock offset, so its pushes are applied as a pre-v3 push (no clock recorded).
+    constexpr std::uint32_t no_clock = protocol::device_clock_version - 1;
     for (const auto& push : fr->pushes) {
-        auto a = p_->on_push(dev, push);
+        auto a = p_->on_push(dev, push, no_clock);
         if (!a) return std::move(a).err();
         out.applied += a->applied;
         out.conflicts += a->conflicts;
