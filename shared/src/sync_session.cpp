@@ -56,17 +56,32 @@ void sync_session::sleep(std::int64_t ms) {
     else std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-result<protocol::frame> sync_session::send(protocol::message body) {
+std::vector<std::uint8_t> sync_session::encode(protocol::message body) {
     protocol::frame f{version_, ++request_id_, std::move(body)};
     auto bytes = protocol::encode(f);
+    ++rep_.requests;
+    rep_.bytes_sent += bytes.size();
+    return bytes;
+}
+
+result<protocol::frame> sync_session::send(protocol::message body) {
+    auto bytes = encode(std::move(body));
     const auto start = now();
     sent_ms_ = r_.clock().wall_ms();
     auto resp = t_(bytes, bearer_);
-    received_ms_ = r_.clock().wall_ms();
     last_ms_ = now() - start;
+    return read_answer(std::move(resp));
+}
+
+status sync_session::post(protocol::message body) {
+    auto bytes = encode(std::move(body));
+    sent_ms_ = r_.clock().wall_ms();
+    return o_.pipeline.send(bytes, bearer_);
+}
+
+result<protocol::frame> sync_session::read_answer(result<std::vector<std::uint8_t>> resp) {
+    received_ms_ = r_.clock().wall_ms();
     last_bytes_ = 0;
-    ++rep_.requests;
-    rep_.bytes_sent += bytes.size();
     if (!resp) return std::move(resp).err();
     last_bytes_ = resp->size();
     rep_.bytes_received += last_bytes_;
