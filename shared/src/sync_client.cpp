@@ -119,7 +119,9 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
                 flight.pop_front();
                 if (auto ok = take_ack(r, rep, *ack, f.first); !ok) return ok;
                 const auto now = s.now();
-                sizer.on_answer(f.count, now - std::max(f.sent_at, last_answer), s.target_ms());
+                // The window as a whole spans the target time: what a cut loses stays that small.
+                sizer.on_answer(f.count, now - std::max(f.sent_at, last_answer),
+                                s.target_ms() / static_cast<std::int64_t>(sync_tuning::push_window));
                 last_answer = now;
                 attempt = 0;
                 if (progress) progress({"push", rep.pushed, rep.push_total, &rep});
@@ -131,7 +133,10 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
         // A cut says nothing of the next batch (cuts come at random offsets): only a timeout or
         // a batch too large for the server shrinks it.
         const bool shrink = failed->code == errc::timeout || failed->code == errc::too_large;
-        auto wait = s.retry_wait(*failed, attempt, shrink ? &sizer : nullptr);
+        // A connection that carried answers and then broke was cut: the first try after it goes
+        // at once, as the transport does for a single request (no server to spare from load).
+        const bool cut = failed->code == errc::unavailable && attempt == 0 && last_answer != 0;
+        auto wait = s.retry_wait(*failed, attempt, shrink ? &sizer : nullptr, cut);
         if (!wait) return std::move(*failed);
         if (*wait < 0) return {};  // the wait would pass the deadline
         s.sleep(*wait);

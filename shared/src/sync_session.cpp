@@ -100,7 +100,7 @@ error sync_session::unexpected_answer() const {
 }
 
 std::optional<std::int64_t> sync_session::retry_wait(const error& e, std::uint32_t& attempt,
-                                                     request_sizer* sizer) {
+                                                     request_sizer* sizer, bool at_once) {
     // Too large for the server: the same request in half the size, at once (not a retry of
     // a failure of the link, so it spends no attempt).
     if (e.code == errc::too_large && sizer && sizer->size() > sizer->floor()) {
@@ -110,7 +110,7 @@ std::optional<std::int64_t> sync_session::retry_wait(const error& e, std::uint32
     if (!is_transient(e.code) || attempt >= o_.retry.max_retries) return std::nullopt;
     // A cut or a timeout says the request was too big for the link as it is now.
     if (sizer && e.code != errc::busy) sizer->on_failure();
-    const auto wait = backoff_.delay_ms(attempt);
+    const auto wait = at_once ? 0 : backoff_.delay_ms(attempt);
     ++attempt;
     if (deadline_ != 0 && now() + wait >= deadline_) {
         stopped_ = true;

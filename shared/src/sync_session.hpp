@@ -63,7 +63,9 @@ public:
     /// What to do after a failed attempt: no value = give up with the error; -1 = stop at the
     /// deadline; otherwise the wait in ms before the next attempt (then call `sleep`). Counts
     /// transient failures in `attempt`; shrinks `sizer` (when given) after a cut or timeout.
-    std::optional<std::int64_t> retry_wait(const error& e, std::uint32_t& attempt, request_sizer* sizer);
+    /// `at_once`: a transient failure is tried again without a wait (still counted).
+    std::optional<std::int64_t> retry_wait(const error& e, std::uint32_t& attempt, request_sizer* sizer,
+                                           bool at_once = false);
     void sleep(std::int64_t ms);
     /// True (and `stopped()` from then on) once the deadline has passed.
     bool past_deadline();

@@ -80,7 +80,7 @@ using steady_fn = std::function<std::int64_t()>;
 /// small (sync_tuning::first_*) and sizes each request to take about `target_ms`.
 struct sync_options {
     std::uint32_t push_batch = 1000;       ///< changes per push request, at most
-    std::uint32_t page_rows = 2000;        ///< rows per pull page asked for, at most
+    std::uint32_t page_rows = 5000;        ///< rows per pull page asked for, at most (the server caps it too)
     std::uint32_t page_bytes = 2 * 1024 * 1024; ///< soft bound of a pull page asked for, at most
     bool adaptive = true;                  ///< false: every request asks for the caps
     std::int64_t target_ms = sync_tuning::target_request_ms;  ///< push batches and other requests
