@@ -23,7 +23,7 @@ TEST_CASE("pacing: a request grows at most max_growth-fold per answer, up to its
 }
 
 TEST_CASE("pacing: a slow answer shrinks the next request to the target time") {
-    request_sizer s(400, 1, 1000);
+    request_sizer s(400, 1, 5000);
     s.on_answer(400, 12'000, 3000);  // 400 changes took 12 s: 100 fit in 3 s
     CHECK(s.size() == 100);
     s.on_answer(100, 3000, 3000);  // on target: stays
@@ -62,9 +62,9 @@ TEST_CASE("pacing: near the deadline the request is cut to what fits in the time
     request_sizer s(100, 1, 1000);
     CHECK(s.ask(500) == 100);  // nothing measured yet: no basis to cut
     s.on_answer(100, 1000, 3000);  // 0.1 change per ms
-    REQUIRE(s.size() == 200);
-    CHECK(s.ask(0) == 200);     // no deadline
-    CHECK(s.ask(10'000) == 200);
+    REQUIRE(s.size() == 300);
+    CHECK(s.ask(0) == 300);     // no deadline
+    CHECK(s.ask(10'000) == 300);
     CHECK(s.ask(500) == 50);
     CHECK(s.ask(1) == 1);       // the floor
 }
