@@ -21,7 +21,9 @@
 // Baseline in the same run: the same push and pull over the clean profile (no limits).
 //
 //   link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] [--backoff-ms B]
-//              [--push-batch N] [--page-rows N]   (the syncer's request sizes; default its own)
+//              [--push-batch N] [--page-rows N] [--page-kb K]   (the syncer's caps; default its own)
+//              [--target-ms T] [--pipeline 0|1] [--trace 1]   (sizing target, pipelined push
+//              (default 1, as `minga sync`), one stderr line per answered request)
 #include "../tests/support/process.hpp"
 #include "field_data.hpp"
 
@@ -69,7 +71,8 @@ struct options {
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "link_bench: " << why
               << "\nusage: link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] "
-                 "[--backoff-ms B] [--push-batch N] [--page-rows N]\n";
+                 "[--backoff-ms B] [--push-batch N] [--page-rows N] [--page-kb K] [--target-ms T] "
+                 "[--pipeline 0|1] [--trace 1]\n";
     std::exit(2);
 }
 
