@@ -21,7 +21,9 @@
 // Baseline in the same run: the same push and pull over the clean profile (no limits).
 //
 //   link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] [--backoff-ms B]
-//              [--push-batch N] [--page-rows N]   (the syncer's request sizes; default its own)
+//              [--push-batch N] [--page-rows N] [--page-kb K]   (the syncer's caps; default its own)
+//              [--target-ms T] [--pipeline 0|1] [--trace 1]   (sizing target, pipelined push
+//              (default 1, as `minga sync`), one stderr line per answered request)
 #include "../tests/support/process.hpp"
 #include "field_data.hpp"
 
@@ -62,12 +64,15 @@ struct options {
     std::optional<double> cut_mean_kb;
     int backoff_ms = 100;
     minga::sync_options sync;  ///< the syncer's defaults unless --push-batch / --page-rows
+    bool trace = false;        ///< one stderr line per answered request or retry
+    bool pipeline = true;      ///< push batches pipelined, as `minga sync` does
 };
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "link_bench: " << why
               << "\nusage: link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] "
-                 "[--backoff-ms B] [--push-batch N] [--page-rows N]\n";
+                 "[--backoff-ms B] [--push-batch N] [--page-rows N] [--page-kb K] [--target-ms T] "
+                 "[--pipeline 0|1] [--trace 1]\n";
     std::exit(2);
 }
 
@@ -92,6 +97,14 @@ options parse_args(int argc, char** argv) {
                 o.sync.push_batch = static_cast<std::uint32_t>(std::stoul(v));
             else if (a == "--page-rows")
                 o.sync.page_rows = static_cast<std::uint32_t>(std::stoul(v));
+            else if (a == "--page-kb")
+                o.sync.page_bytes = static_cast<std::uint32_t>(std::stoul(v) * 1024);
+            else if (a == "--target-ms")
+                o.sync.target_ms = std::stoll(v);
+            else if (a == "--pipeline")
+                o.pipeline = v == "1";
+            else if (a == "--trace")
+                o.trace = v == "1";
             else
                 usage("unknown argument " + a);
         } catch (const std::logic_error&) {
@@ -159,7 +172,19 @@ phase sync_through(minga::replica& r, const std::string& url, const options& o) 
     for (;;) {
         if (++ph.calls > max_calls) throw std::runtime_error("a sync never finished");
         auto t = ok(minga::client::http_transport::create(url), "http_transport::create");
-        auto rep = minga::sync(r, t.as_transport_fn(), o.sync);
+        auto so = o.sync;
+        if (o.pipeline) so.pipeline = t.as_pipeline();
+        // --trace: where the time and the bytes go, request by request.
+        minga::progress_fn trace;
+        if (o.trace)
+            trace = [&](const minga::sync_progress& p) {
+                std::cerr << "trace " << p.phase << " t=" << seconds(clock_type::now() - t0)
+                          << " req=" << p.so_far->requests << " pipelined=" << p.so_far->pipelined << " frame_up=" << p.so_far->bytes_sent
+                          << " frame_down=" << p.so_far->bytes_received
+                          << " wire=" << ph.wire_bytes + t.bytes_sent() + t.bytes_received()
+                          << " done=" << p.done << "/" << p.total << '\n';
+            };
+        auto rep = minga::sync(r, t.as_transport_fn(), so, trace);
         ph.wire_bytes += t.bytes_sent() + t.bytes_received();
         ph.connections += t.connections();
         if (rep) {

@@ -126,6 +126,7 @@ int run_sync(printer& p, const global_options& g, const sync_cli_opts& o) {
     so.retry.max_retries = o.retries;
     auto t = sync_transport(*r, link.server_url, so.max_time_ms, p);
     if (!t) return p.fail(t.err());
+    so.pipeline = t->as_pipeline();  // push batches back to back (docs/resilience.md, "Pipelined push")
     // A terminal gets one line rewritten in place; --progress gets one line per step.
     const bool tty = !g.json && isatty(STDERR_FILENO);
     const bool lines = o.progress;

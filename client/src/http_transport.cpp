@@ -138,6 +138,7 @@ struct http_transport::impl {
     beast::flat_buffer buffer;
     bool open = false;
     std::uint64_t answered_on_connection = 0;
+    std::uint64_t unanswered = 0;  // requests written on this connection and not yet answered
     std::uint64_t sent = 0;
     std::uint64_t received = 0;
     std::uint64_t connects = 0;
@@ -182,11 +183,16 @@ struct http_transport::impl {
         buffer.clear();
         open = false;
         answered_on_connection = 0;
+        unanswered = 0;
     }
 
     status connect();
-    result<bytes> exchange(std::span<const std::uint8_t> frame, std::string_view bearer,
-                           bool& stale);
+    /// Writes one request; `stale`: it failed on a kept-alive connection the server may have
+    /// closed while idle (safe to send again, once).
+    status write_request(std::span<const std::uint8_t> frame, std::string_view bearer, bool& stale);
+    /// Reads the answer to the oldest unanswered request; `stale` as above, when nothing of it
+    /// arrived.
+    result<bytes> read_response(bool& stale);
     result<bytes> read_body(http::response_parser<http::vector_body<std::uint8_t>>& parser);
 
     /// One request; a kept-alive connection found closed by the server is reopened once.
@@ -195,9 +201,29 @@ struct http_transport::impl {
             if (!open)
                 if (auto st = connect(); !st) return std::move(st).err();
             bool stale = false;
-            auto r = exchange(frame, bearer, stale);
+            auto w = write_request(frame, bearer, stale);
+            if (!w) {
+                if (!stale || attempt > 0) return std::move(w).err();
+                continue;
+            }
+            auto r = read_response(stale);
             if (r || !stale || attempt > 0) return r;
         }
+    }
+
+    /// Pipelined: no second chance here, the caller sends again what it needs.
+    status send(std::span<const std::uint8_t> frame, std::string_view bearer) {
+        if (!open)
+            if (auto st = connect(); !st) return st;
+        bool stale = false;
+        return write_request(frame, bearer, stale);
+    }
+    result<bytes> receive() {
+        if (unanswered == 0 || !open)
+            return make_error(errc::unavailable, "--server", "la conexión se cerró antes de la respuesta",
+                              "the connection closed before the answer");
+        bool stale = false;
+        return read_response(stale);
     }
 };
 
@@ -264,8 +290,8 @@ status http_transport::impl::connect() {
     return {};
 }
 
-result<bytes> http_transport::impl::exchange(std::span<const std::uint8_t> frame,
-                                             std::string_view bearer, bool& stale) {
+status http_transport::impl::write_request(std::span<const std::uint8_t> frame,
+                                           std::string_view bearer, bool& stale) {
     stale = false;
     http::request<http::vector_body<std::uint8_t>> req{http::verb::post, url.prefix + "/v1/sync", 11};
     req.set(http::field::host, url.authority());
@@ -303,7 +329,15 @@ result<bytes> http_transport::impl::exchange(std::span<const std::uint8_t> frame
             return timeout_error("el servidor no recibió la solicitud", "the server did not take the request", opts.write_timeout);
         return network_error(errc::unavailable, "se cortó el envío al servidor", "sending to the server failed", ec);
     }
+    ++unanswered;
+    return {};
+}
 
+result<bytes> http_transport::impl::read_response(bool& stale) {
+    stale = false;
+    const bool reused = answered_on_connection > 0;
+    beast::error_code ec;
+    std::size_t n = 0;
     http::response_parser<http::vector_body<std::uint8_t>> parser;
     parser.header_limit(static_cast<std::uint32_t>(transport_tuning::max_header_bytes));
     parser.body_limit(opts.max_response_bytes);
@@ -326,6 +360,7 @@ result<bytes> http_transport::impl::exchange(std::span<const std::uint8_t> frame
                               "the server's answer exceeds the size limit");
         return network_error(errc::unavailable, "se cortó la conexión con el servidor", "the connection to the server broke", ec);
     }
+    --unanswered;
     ++answered_on_connection;
     if (!parser.get().keep_alive()) close();
     return read_body(parser);
@@ -380,6 +415,12 @@ result<std::vector<std::uint8_t>> http_transport::post(std::span<const std::uint
     return p_->post(frame, bearer);
 }
 
+status http_transport::send(std::span<const std::uint8_t> frame, std::string_view bearer) {
+    return p_->send(frame, bearer);
+}
+
+result<std::vector<std::uint8_t>> http_transport::receive() { return p_->receive(); }
+
 std::uint64_t http_transport::bytes_sent() const noexcept { return p_->sent; }
 std::uint64_t http_transport::bytes_received() const noexcept { return p_->received; }
 std::uint64_t http_transport::connections() const noexcept { return p_->connects; }
@@ -390,6 +431,13 @@ transport_fn http_transport::as_transport_fn() {
     return [p = p_.get()](std::span<const std::uint8_t> request, std::string_view bearer) {
         return p->post(request, bearer);
     };
+}
+
+pipeline_fns http_transport::as_pipeline() {
+    return {[p = p_.get()](std::span<const std::uint8_t> request, std::string_view bearer) {
+                return p->send(request, bearer);
+            },
+            [p = p_.get()] { return p->receive(); }};
 }
 
 }  // namespace minga::client

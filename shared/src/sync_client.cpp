@@ -6,6 +6,8 @@
 #include <minga/shared/sync_client.hpp>
 
 #include <algorithm>
+#include <deque>
+#include <optional>
 
 namespace minga {
 
@@ -45,12 +47,37 @@ request_sizer sizer_for(const sync_options& o, std::uint32_t first, std::uint32_
     return o.adaptive ? request_sizer(first, floor, cap) : request_sizer::fixed(cap);
 }
 
+/// A push of `batch` (read from the outbox), oldest first.
+protocol::message push_message(replica& r, std::vector<outbox_entry> batch) {
+    protocol::push msg{r.device_id(), {}};
+    msg.device_time_ms = r.clock().wall_ms();  // raw: the server judges the clock
+    msg.changes.reserve(batch.size());
+    for (auto& e : batch) msg.changes.push_back(to_wire(std::move(e)));
+    return protocol::message{std::move(msg)};
+}
+
+/// Removes what the server's cumulative ack covers from the outbox. `first`: the first seq of
+/// the batch this ack answers, which it must cover.
+status take_ack(replica& r, sync_report& rep, const protocol::push_ack& ack, std::int64_t first) {
+    const auto through = static_cast<std::int64_t>(ack.acked_through);
+    if (through < first) {
+        return make_error(errc::internal, "push",
+                          "el servidor no confirmó el lote enviado; nada se perdió, intente de nuevo",
+                          "the server did not acknowledge the batch; nothing was lost, try again");
+    }
+    sql::transaction tx(r.conn());
+    r.changes().acknowledge(tx, through);
+    rep.pushed += static_cast<std::uint64_t>(r.conn().changes());
+    r.commit(tx);
+    rep.conflicts += ack.conflicts;
+    return {};
+}
+
 /// Sends the outbox oldest first, in batches sized to the link. Each batch is read afresh
 /// from the outbox (so a retry resends only what is still unacknowledged), and leaves it
 /// only once the server's cumulative ack covers it. Returns early at the deadline.
-status push_all(sync_session& s, replica& r, const sync_options& o, const progress_fn& progress,
-                sync_report& rep) {
-    auto sizer = sizer_for(o, sync_tuning::first_push_batch, sync_tuning::min_push_batch, o.push_batch);
+status push_one_by_one(sync_session& s, replica& r, request_sizer& sizer,
+                       const progress_fn& progress, sync_report& rep) {
     for (;;) {
         if (r.changes().pending(0, 1).empty()) return {};
         std::int64_t first = 0;
@@ -60,29 +87,83 @@ status push_all(sync_session& s, replica& r, const sync_options& o, const progre
                 auto batch = r.changes().pending(0, sizer.ask(s.budget_ms()));
                 first = batch.front().seq;
                 sent = batch.size();
-                protocol::push msg{r.device_id(), {}};
-                msg.device_time_ms = r.clock().wall_ms();  // raw: the server judges the clock
-                msg.changes.reserve(batch.size());
-                for (auto& e : batch) msg.changes.push_back(to_wire(std::move(e)));
-                return protocol::message{std::move(msg)};
+                return push_message(r, std::move(batch));
             },
             &sizer);
         if (!ack) return std::move(ack).err();
         if (!*ack) return {};  // the deadline
-        const auto through = static_cast<std::int64_t>((*ack)->acked_through);
-        if (through < first) {
-            return make_error(errc::internal, "push",
-                              "el servidor no confirmó el lote enviado; nada se perdió, intente de nuevo",
-                              "the server did not acknowledge the batch; nothing was lost, try again");
-        }
-        sql::transaction tx(r.conn());
-        r.changes().acknowledge(tx, through);
-        rep.pushed += static_cast<std::uint64_t>(r.conn().changes());
-        r.commit(tx);
-        rep.conflicts += (*ack)->conflicts;
+        if (auto ok = take_ack(r, rep, **ack, first); !ok) return ok;
         sizer.on_answer(sent, s.last_ms(), s.target_ms());
         if (progress) progress({"push", rep.pushed, rep.push_total, &rep});
     }
+}
+
+/// The same, with up to sync_tuning::push_window batches in flight (sync_options::pipeline):
+/// the next batch is sent before the previous one's ack has come back. A batch's time, for
+/// sizing, runs from when the link could start on it (its send, or the previous answer) to
+/// its answer. A failure loses every batch in flight: after the backoff the outbox is read
+/// again from its oldest unacknowledged change, so what the server applied before the cut
+/// is acknowledged (and not applied twice) when it is sent again.
+status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
+                      const progress_fn& progress, sync_report& rep) {
+    struct in_flight {
+        std::int64_t first, last;
+        std::size_t count;
+        std::int64_t sent_at;
+    };
+    std::deque<in_flight> flight;
+    std::uint32_t attempt = 0;      // transient failures since the last answer
+    std::int64_t last_answer = 0;   // steady ms of the last answer
+    for (;;) {
+        std::optional<error> failed;
+        while (flight.size() < sync_tuning::push_window && !s.past_deadline()) {
+            auto batch = r.changes().pending(flight.empty() ? 0 : flight.back().last, sizer.ask(s.budget_ms()));
+            if (batch.empty()) break;
+            in_flight f{batch.front().seq, batch.back().seq, batch.size(), s.now()};
+            if (!flight.empty()) ++rep.pipelined;
+            if (auto st = s.post(push_message(r, std::move(batch))); !st) {
+                failed = std::move(st).err();
+                break;
+            }
+            flight.push_back(f);
+        }
+        if (!failed && flight.empty()) return {};  // all sent, or the deadline
+        if (!failed) {
+            auto ack = s.collect<protocol::push_ack>();
+            if (ack) {
+                const auto f = flight.front();
+                flight.pop_front();
+                if (auto ok = take_ack(r, rep, *ack, f.first); !ok) return ok;
+                const auto now = s.now();
+                // The window as a whole spans the target time: what a cut loses stays that small.
+                sizer.on_answer(f.count, now - std::max(f.sent_at, last_answer),
+                                s.target_ms() / static_cast<std::int64_t>(sync_tuning::push_window));
+                last_answer = now;
+                attempt = 0;
+                if (progress) progress({"push", rep.pushed, rep.push_total, &rep});
+                continue;
+            }
+            failed = std::move(ack).err();
+        }
+        flight.clear();  // the transport closed the connection: nothing more will answer
+        // A cut says nothing of the next batch (cuts come at random offsets): only a timeout or
+        // a batch too large for the server shrinks it.
+        const bool shrink = failed->code == errc::timeout || failed->code == errc::too_large;
+        // A connection that carried answers and then broke was cut: the first try after it goes
+        // at once, as the transport does for a single request (no server to spare from load).
+        const bool cut = failed->code == errc::unavailable && attempt == 0 && last_answer != 0;
+        auto wait = s.retry_wait(*failed, attempt, shrink ? &sizer : nullptr, cut);
+        if (!wait) return std::move(*failed);
+        if (*wait < 0) return {};  // the wait would pass the deadline
+        s.sleep(*wait);
+    }
+}
+
+status push_all(sync_session& s, replica& r, const sync_options& o, const progress_fn& progress,
+                sync_report& rep) {
+    auto sizer = sizer_for(o, sync_tuning::first_push_batch, sync_tuning::min_push_batch, o.push_batch);
+    return o.pipeline ? push_pipelined(s, r, sizer, progress, rep)
+                      : push_one_by_one(s, r, sizer, progress, rep);
 }
 
 /// Pulls pages from the stored cursor until none remains; each page is applied with its
@@ -106,7 +187,7 @@ status pull_all(sync_session& s, replica& r, const sync_options& o, const progre
         if (auto ok = pos.check(**page); !ok) return std::move(ok).err();
         rep.pulled += detail::apply_pulled(r, pos, **page);
         ++rep.pages;
-        bytes.on_answer(received, s.last_ms(), s.target_ms());
+        bytes.on_answer(received, s.last_ms(), o.pull_target_ms);
         if (progress) progress({"pull", rep.pulled, rep.pull_total, &rep});
         if ((*page)->remaining == 0 && !pos.in_snapshot()) return {};
     }

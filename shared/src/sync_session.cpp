@@ -61,17 +61,32 @@ void sync_session::sleep(std::int64_t ms) {
     else std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-result<protocol::frame> sync_session::send(protocol::message body) {
+std::vector<std::uint8_t> sync_session::encode(protocol::message body) {
     protocol::frame f{version_, ++request_id_, std::move(body)};
     auto bytes = protocol::encode(f);
+    ++rep_.requests;
+    rep_.bytes_sent += bytes.size();
+    return bytes;
+}
+
+result<protocol::frame> sync_session::send(protocol::message body) {
+    auto bytes = encode(std::move(body));
     const auto start = now();
     sent_ms_ = r_.clock().wall_ms();
     auto resp = t_(bytes, bearer_);
-    received_ms_ = r_.clock().wall_ms();
     last_ms_ = now() - start;
+    return read_answer(std::move(resp));
+}
+
+status sync_session::post(protocol::message body) {
+    auto bytes = encode(std::move(body));
+    sent_ms_ = r_.clock().wall_ms();
+    return o_.pipeline.send(bytes, bearer_);
+}
+
+result<protocol::frame> sync_session::read_answer(result<std::vector<std::uint8_t>> resp) {
+    received_ms_ = r_.clock().wall_ms();
     last_bytes_ = 0;
-    ++rep_.requests;
-    rep_.bytes_sent += bytes.size();
     if (!resp) return std::move(resp).err();
     last_bytes_ = resp->size();
     rep_.bytes_received += last_bytes_;
@@ -90,7 +105,7 @@ error sync_session::unexpected_answer() const {
 }
 
 std::optional<std::int64_t> sync_session::retry_wait(const error& e, std::uint32_t& attempt,
-                                                     request_sizer* sizer) {
+                                                     request_sizer* sizer, bool at_once) {
     // Too large for the server: the same request in half the size, at once (not a retry of
     // a failure of the link, so it spends no attempt).
     if (e.code == errc::too_large && sizer && sizer->size() > sizer->floor()) {
@@ -100,7 +115,7 @@ std::optional<std::int64_t> sync_session::retry_wait(const error& e, std::uint32
     if (!is_transient(e.code) || attempt >= o_.retry.max_retries) return std::nullopt;
     // A cut or a timeout says the request was too big for the link as it is now.
     if (sizer && e.code != errc::busy) sizer->on_failure();
-    const auto wait = backoff_.delay_ms(attempt);
+    const auto wait = at_once ? 0 : backoff_.delay_ms(attempt);
     ++attempt;
     if (deadline_ != 0 && now() + wait >= deadline_) {
         stopped_ = true;

@@ -73,6 +73,29 @@ public:
         }
     }
 
+    /// Pipelined (sync_options::pipeline, which must be set): `post` sends a request without
+    /// waiting; `collect` reads the answer to the oldest one not yet answered. No retry.
+    status post(protocol::message body);
+    template <class Answer>
+    result<Answer> collect() {
+        auto raw = read_answer(o_.pipeline.receive());
+        if (!raw) return std::move(raw).err();
+        if (auto* a = std::get_if<Answer>(&raw->body)) return std::move(*a);
+        return unexpected_answer();
+    }
+
+    /// What to do after a failed attempt: no value = give up with the error; -1 = stop at the
+    /// deadline; otherwise the wait in ms before the next attempt (then call `sleep`). Counts
+    /// transient failures in `attempt`; shrinks `sizer` (when given) after a cut or timeout.
+    /// `at_once`: a transient failure is tried again without a wait (still counted).
+    std::optional<std::int64_t> retry_wait(const error& e, std::uint32_t& attempt, request_sizer* sizer,
+                                           bool at_once = false);
+    void sleep(std::int64_t ms);
+    /// True (and `stopped()` from then on) once the deadline has passed.
+    bool past_deadline();
+    /// The steady clock, in ms.
+    [[nodiscard]] std::int64_t now() const;
+
     /// hello: negotiates the version and corrects the clock. Empty at the deadline.
     result<std::optional<std::int64_t>> hello();
     /// Learns the offset to the server's clock from the last exchange (re-stamping unsent
@@ -89,14 +112,11 @@ public:
 
 private:
     result<protocol::frame> send(protocol::message body);
+    /// Encodes the next request frame and counts it.
+    std::vector<std::uint8_t> encode(protocol::message body);
+    /// Counts and decodes an answer; an error frame becomes its error.
+    result<protocol::frame> read_answer(result<std::vector<std::uint8_t>> resp);
     error unexpected_answer() const;
-    bool past_deadline();
-    /// What to do after a failed attempt: no value = give up with the error; -1 = stop at the
-    /// deadline; otherwise the wait in ms before the next attempt. Counts transient failures
-    /// in `attempt`.
-    std::optional<std::int64_t> retry_wait(const error& e, std::uint32_t& attempt, request_sizer* sizer);
-    void sleep(std::int64_t ms);
-    [[nodiscard]] std::int64_t now() const;
 
     replica& r_;                   // the caller's replica
     const transport_fn& t_;        // the caller's transport

@@ -10,25 +10,28 @@
 
 using namespace minga;
 
-TEST_CASE("pacing: a request grows at most twofold per answer, up to its cap") {
-    request_sizer s(50, 1, 1000);
+TEST_CASE("pacing: a request grows at most max_growth-fold per answer, up to its cap") {
+    static_assert(sync_tuning::max_growth == 8, "update the sizes below");
+    request_sizer s(50, 1, 5000);
     CHECK(s.size() == 50);
     std::vector<std::uint32_t> seen;
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < 5; ++i) {
         s.on_answer(s.size(), 0, 3000);  // answered at once: the link looks infinitely fast
         seen.push_back(s.size());
     }
-    CHECK(seen == std::vector<std::uint32_t>{100, 200, 400, 800, 1000, 1000, 1000, 1000});
+    CHECK(seen == std::vector<std::uint32_t>{400, 3200, 5000, 5000, 5000});
 }
 
 TEST_CASE("pacing: a slow answer shrinks the next request to the target time") {
-    request_sizer s(400, 1, 1000);
+    request_sizer s(400, 1, 5000);
     s.on_answer(400, 12'000, 3000);  // 400 changes took 12 s: 100 fit in 3 s
     CHECK(s.size() == 100);
     s.on_answer(100, 3000, 3000);  // on target: stays
     CHECK(s.size() == 100);
-    s.on_answer(100, 1000, 3000);  // three times faster: grows, but only twofold
-    CHECK(s.size() == 200);
+    s.on_answer(100, 1000, 3000);  // three times faster: grows to the target time
+    CHECK(s.size() == 300);
+    s.on_answer(300, 10, 3000);  // 300 times faster: grows, but only max_growth-fold
+    CHECK(s.size() == 300 * sync_tuning::max_growth);
 }
 
 TEST_CASE("pacing: a failure halves the request, never under the floor") {
@@ -59,9 +62,9 @@ TEST_CASE("pacing: near the deadline the request is cut to what fits in the time
     request_sizer s(100, 1, 1000);
     CHECK(s.ask(500) == 100);  // nothing measured yet: no basis to cut
     s.on_answer(100, 1000, 3000);  // 0.1 change per ms
-    REQUIRE(s.size() == 200);
-    CHECK(s.ask(0) == 200);     // no deadline
-    CHECK(s.ask(10'000) == 200);
+    REQUIRE(s.size() == 300);
+    CHECK(s.ask(0) == 300);     // no deadline
+    CHECK(s.ask(10'000) == 300);
     CHECK(s.ask(500) == 50);
     CHECK(s.ask(1) == 1);       // the floor
 }

@@ -100,6 +100,13 @@ public:
     [[nodiscard]] result<std::vector<std::uint8_t>> post(std::span<const std::uint8_t> frame,
                                                          std::string_view bearer);
 
+    /// HTTP/1.1 pipelining: `send` writes a request frame and returns without its answer;
+    /// `receive` reads the answer to the oldest request sent and not yet answered. Nothing is
+    /// sent again by itself: after a failure the connection is closed and every unanswered
+    /// request is lost. `post` must not be called while requests are unanswered.
+    [[nodiscard]] status send(std::span<const std::uint8_t> frame, std::string_view bearer);
+    [[nodiscard]] result<std::vector<std::uint8_t>> receive();
+
     /// Bytes written to / read from the network so far (HTTP headers included).
     [[nodiscard]] std::uint64_t bytes_sent() const noexcept;
     [[nodiscard]] std::uint64_t bytes_received() const noexcept;
@@ -110,6 +117,8 @@ public:
     /// A `transport_fn` that calls `post()` on this transport, which must outlive it (moving
     /// the transport is fine).
     [[nodiscard]] transport_fn as_transport_fn();
+    /// `send` and `receive` for sync_options::pipeline, on the same terms.
+    [[nodiscard]] pipeline_fns as_pipeline();
 
 private:
     struct impl;

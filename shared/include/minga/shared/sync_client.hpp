@@ -27,6 +27,18 @@ namespace minga {
 using transport_fn = std::function<result<std::vector<std::uint8_t>>(
     std::span<const std::uint8_t> request, std::string_view bearer)>;
 
+/// A transport that keeps more than one request in flight on one connection (HTTP/1.1
+/// pipelining): `send` writes a request without waiting for its answer, `receive` reads the
+/// answer to the oldest request not yet answered. After a failure of either, the connection is
+/// closed and every unanswered request is lost: the server may have applied some of them, so
+/// only requests that are safe to send again travel this way (push batches, whose changes the
+/// server applies once by device sequence). Both empty: no pipelining.
+struct pipeline_fns {
+    std::function<status(std::span<const std::uint8_t> request, std::string_view bearer)> send;
+    std::function<result<std::vector<std::uint8_t>>()> receive;
+    [[nodiscard]] explicit operator bool() const noexcept { return send && receive; }
+};
+
 struct sync_report {
     std::uint64_t pushed = 0;     ///< changes acknowledged by the server in this sync
     std::uint64_t pulled = 0;     ///< rows applied from the server
@@ -39,6 +51,7 @@ struct sync_report {
     std::uint64_t pages = 0;      ///< pull pages applied
     std::uint64_t bytes_sent = 0;      ///< encoded request frames (before transport compression)
     std::uint64_t bytes_received = 0;  ///< encoded response frames (after decompression)
+    std::uint64_t pipelined = 0;  ///< push batches sent while an earlier one was unanswered
     bool stopped_by_deadline = false;  ///< `max_time_ms` ran out; the next sync resumes
 };
 
@@ -67,10 +80,11 @@ using steady_fn = std::function<std::int64_t()>;
 /// small (sync_tuning::first_*) and sizes each request to take about `target_ms`.
 struct sync_options {
     std::uint32_t push_batch = 1000;       ///< changes per push request, at most
-    std::uint32_t page_rows = 2000;        ///< rows per pull page asked for, at most
-    std::uint32_t page_bytes = 512 * 1024; ///< soft bound of a pull page asked for, at most
+    std::uint32_t page_rows = 5000;        ///< rows per pull page asked for, at most (the server caps it too)
+    std::uint32_t page_bytes = 2 * 1024 * 1024; ///< soft bound of a pull page asked for, at most
     bool adaptive = true;                  ///< false: every request asks for the caps
-    std::int64_t target_ms = sync_tuning::target_request_ms;
+    std::int64_t target_ms = sync_tuning::target_request_ms;  ///< push batches and other requests
+    std::int64_t pull_target_ms = sync_tuning::target_page_ms;  ///< pull pages
     retry_policy retry{};
     std::int64_t max_time_ms = 0;   ///< stop between requests once this has passed; 0: never
     std::uint64_t jitter_seed = 0;  ///< seed of the backoff jitter; 0: a random one
@@ -79,6 +93,10 @@ struct sync_options {
     /// The highest protocol version offered in hello (tests and operators may hold a device at
     /// an older version, e.g. 1 to behave as a v1 client against a v2 server).
     std::uint32_t max_protocol_version = protocol::current_version;
+    /// When set, push batches go pipelined (sync_tuning::push_window in flight), so the link
+    /// carries the next batch while the server applies one and its ack travels back. The
+    /// transport given to `sync()` still carries every other request.
+    pipeline_fns pipeline;
 };
 
 struct enroll_report {

@@ -12,22 +12,34 @@
 namespace minga {
 
 namespace sync_tuning {
-/// Wall time one request should take once the link is measured: long enough that a 600 ms
-/// round trip is a small share of it, short enough that a cut costs little.
-inline constexpr std::int64_t target_request_ms = 3000;
-/// Changes in the first push batch, and rows in the first pull page, before anything is known
-/// of the link (about 10-30 KB of msgpack: a few seconds at 2G speed).
+/// Wall time one request should take once the link is measured. Pipelined push batches
+/// (push_window in flight) aim at target / push_window each: the round trip is hidden behind
+/// the next batch, and a cut loses little. A request sent alone aims at the whole target,
+/// long enough that a 600 ms round trip is not most of it.
+inline constexpr std::int64_t target_request_ms = 2000;
+/// The same for a pull page. Pages cannot be pipelined (the next one starts at the cursor the
+/// last one ends at), so each costs an idle round trip: longer pages make that a smaller share
+/// (2G: 0.6 s of 6.6 s) for a larger loss when a cut hits one (docs/resilience.md).
+inline constexpr std::int64_t target_page_ms = 6000;
+/// Changes in the first push batch before anything is known of the link (about 15 KB of
+/// msgpack, 3 KB compressed: a fraction of a second at 2G speed).
 inline constexpr std::uint32_t first_push_batch = 50;
-inline constexpr std::uint32_t first_page_rows = 100;
-/// Soft byte bound of the first pull page asked for.
+/// Soft byte bound of the first pull page asked for (about 5 KB compressed).
 inline constexpr std::uint32_t first_page_bytes = 32 * 1024;
 /// Floors a shrinking request never goes under.
 inline constexpr std::uint32_t min_push_batch = 1;
 inline constexpr std::uint32_t min_page_rows = 1;
 inline constexpr std::uint32_t min_page_bytes = 4 * 1024;
-/// A request grows at most this many times over the previous one (the estimate of a single
-/// fast exchange is noisy).
-inline constexpr std::uint32_t max_growth = 2;
+/// A request grows at most this many times over the previous one. The estimate (units / time
+/// of the last exchange) counts the round trip as transfer time, so it is low on a slow link
+/// and a small first request grows fast; the bound stops a near-zero time (loopback, in
+/// process) from making one jump straight to the cap.
+inline constexpr std::uint32_t max_growth = 8;
+/// Push batches in flight at once when the transport pipelines (sync_options::pipeline): the
+/// next batch crosses the link while the previous one's ack comes back, so a round trip is
+/// not spent idle per batch. A cut loses every batch in flight: two is enough to hide the
+/// round trip and keeps what a cut loses small.
+inline constexpr std::size_t push_window = 2;
 /// Backoff: the wait before retry k (0-based) is uniform in [0, min(cap, base * 2^k)].
 inline constexpr std::int64_t backoff_base_ms = 500;
 inline constexpr std::int64_t backoff_cap_ms = 15'000;
