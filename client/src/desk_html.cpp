@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <ctime>
 
 namespace minga::client::desk {
 
@@ -68,15 +67,6 @@ std::string layout(const page_ctx& c, std::string_view title, std::string_view n
 std::string notice(std::string_view kind, std::string_view text) {
     return fmt::format("<div class=\"notice {}\"{}>{}</div>", kind, kind == "error" ? " role=\"alert\"" : "",
                        esc(text));
-}
-
-std::string format_time(std::int64_t ms) {
-    const std::time_t s = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
 }
 
 std::string format_number(double v) {

@@ -31,8 +31,6 @@ struct page_ctx {
                                  const std::string& body, int refresh_s = 0);
 /// A message box: kind "ok", "warn" or "error" (role=alert for errors).
 [[nodiscard]] std::string notice(std::string_view kind, std::string_view text);
-/// A wall-clock time in ms as "2026-11-27 14:05" (UTC).
-[[nodiscard]] std::string format_time(std::int64_t ms);
 /// A number for people: up to two decimals, none when whole.
 [[nodiscard]] std::string format_number(double v);
 

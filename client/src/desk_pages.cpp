@@ -6,6 +6,7 @@
 #include <minga/shared/conflicts.hpp>
 #include <minga/shared/desk_query.hpp>
 #include <minga/shared/offer_search.hpp>
+#include <minga/shared/time_text.hpp>
 
 #include <fmt/format.h>
 
@@ -39,7 +40,7 @@ response home_page(exchange& x) {
                      c.t("Cambios pendientes de enviar", "Changes waiting to be sent"), pending,
                      group_digits(static_cast<std::uint64_t>(pending), c.en()));
     h += fmt::format("<dt>{}</dt><dd id=\"ultima-sincronizacion\">{}</dd>", c.t("Última sincronización", "Last sync"),
-                     last ? format_time(std::stoll(*last)) : std::string(c.t("nunca", "never")));
+                     last ? minutes_utc(std::stoll(*last)) : std::string(c.t("nunca", "never")));
     h += fmt::format("<dt>{}</dt><dd id=\"enlace\">{}</dd>", c.t("Servidor", "Server"),
                      link.server_url.empty() ? std::string(c.t("sin inscribir", "not enrolled")) : esc(link.server_url));
     h += "</dl>";

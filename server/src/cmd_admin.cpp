@@ -5,25 +5,17 @@
 #include <minga/server/tls_files.hpp>
 #include <minga/server/tuning.hpp>
 #include <minga/shared/reference_data.hpp>
+#include <minga/shared/time_text.hpp>
 
 #include <fmt/format.h>
 
-#include <ctime>
 #include <memory>
 
 namespace minga::server {
 
 namespace {
 
-std::string utc_text(std::int64_t ms) {
-    if (ms <= 0) return "-";
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
-}
+std::string utc_text(std::int64_t ms) { return ms <= 0 ? "-" : minutes_utc(ms); }
 
 std::string join(const std::vector<std::string>& v) {
     std::string out;

@@ -7,11 +7,11 @@
 
 #include <minga/server/version.hpp>
 #include <minga/shared/export.hpp>
+#include <minga/shared/time_text.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 
 namespace minga::server {
 
@@ -40,13 +40,7 @@ std::string dec_text(double v) {
 }
 
 std::string date_text(std::int64_t ms) {
-    if (ms <= 0) return "nunca";
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
+    return ms <= 0 ? "nunca" : minutes_utc(ms);
 }
 
 /// One cell: number cells right-aligned with their exact value.

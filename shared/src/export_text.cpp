@@ -1,7 +1,6 @@
 #include "export_text.hpp"
 
 #include <cstdio>
-#include <ctime>
 
 namespace minga::export_text {
 
@@ -100,15 +99,6 @@ std::string money(std::int64_t amount, int digits) {
     std::string out = (negative ? "-" : "") + std::to_string(abs);
     if (!frac.empty()) out += "." + frac;
     return out;
-}
-
-std::string iso_utc(std::int64_t ms) {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 }  // namespace minga::export_text

@@ -1,5 +1,7 @@
 #pragma once
 // Text helpers of the exports: CSV fields, XML escaping, money in minor units.
+#include "minga/shared/time_text.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,7 +20,6 @@ void append_xml(std::string& out, std::string_view s);
 /// `amount` minor units with `digits` decimals and a '.' ("1234.56"; digits 0: "1234").
 [[nodiscard]] std::string money(std::int64_t amount, int digits);
 
-/// "YYYY-MM-DDTHH:MM:SSZ" for a Unix time in ms.
-[[nodiscard]] std::string iso_utc(std::int64_t ms);
+using minga::iso_utc;  // minga/shared/time_text.hpp
 
 }  // namespace minga::export_text

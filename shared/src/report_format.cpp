@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <ctime>
 
 namespace minga {
 
@@ -22,15 +21,6 @@ std::string format_usd(std::int64_t cents) {
     std::snprintf(buf, sizeof buf, "%llu.%02llu", static_cast<unsigned long long>(abs / 100),
                   static_cast<unsigned long long>(abs % 100));
     return sign + buf;
-}
-
-std::string iso_utc(std::int64_t ms) {
-    std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 /// Bytes of the well-formed UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0.

@@ -136,26 +136,8 @@ void run_seed(unsigned seed, tally& t) {
     }
     deliver_some(rng, stick, [&](const parcel& p) { deliver_bundle(w, rng, p, answers, t); }, true);
     deliver_some(rng, answers, [&](const parcel& p) { deliver_answer(*devs[p.device], rng, p, t); }, true);
-    // Then everyone online, twice (the second pass brings what the first pushed elsewhere).
-    for (int pass = 0; pass < 2; ++pass)
-        for (std::size_t d = 0; d < devs.size(); ++d) {
-            o.capture(*devs[d], static_cast<std::int64_t>(d + 1));
-            w.sync_ok(*devs[d]);
-        }
-    for (std::size_t d = 0; d < devs.size(); ++d) {
-        CHECK(devs[d]->changes().pending_count() == 0);
-        CHECK(scope_digest(devs[d]->conn(), devs[d]->gads()) == w.server_digest(gads[d]));
-    }
-    auto& db = w.server->conn();
-    CHECK(static_cast<std::size_t>(db.scalar_int("SELECT count(*) FROM agreement")) == o.owner.size());
-    for (const auto& [key, ws] : o.writes) {
-        const auto& [row, field] = key;
-        auto s = db.prepare("SELECT " + field + " FROM agreement WHERE id = ?1");
-        s.bind(1, row);
-        REQUIRE(s.step());
-        INFO("row " << row << " field " << field);
-        CHECK(s.get_value(0) == o.expected(row, field));
-    }
+    // Then everyone online.
+    settle_and_check(w, o, devs, gads);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #pragma once
 // An independent oracle of last-writer-wins on (hlc, device) over agreements, and the random
 // edits it watches (sync_random_test.cpp, bundle_random_test.cpp).
+#include "sync_fixture.hpp"
+
+#include <minga/shared/digest.hpp>
 #include <minga/shared/entity_service.hpp>
 #include <minga/shared/replica.hpp>
 
@@ -68,6 +71,33 @@ inline void random_edit(std::mt19937& rng, replica& r, entity_service& svc) {
     if (op == 8) f.emplace_back("purpose", "Objeto " + std::to_string(rng() % 7));
     REQUIRE(svc.update(ag, target, f).ok());
     (void)r;
+}
+
+/// The end of a randomized run: every device syncs online twice (the second pass brings what
+/// the first pushed elsewhere), with the oracle seeing every queued change first; then each
+/// replica's digest equals the server's for its scope, and every agreement ever created exists
+/// exactly once on the server with the oracle's winning values.
+inline void settle_and_check(sync_world& w, oracle& o, const std::vector<replica*>& devs,
+                             const std::vector<std::string>& gads) {
+    for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t d = 0; d < devs.size(); ++d) {
+            o.capture(*devs[d], static_cast<std::int64_t>(d + 1));
+            w.sync_ok(*devs[d]);
+        }
+    for (std::size_t d = 0; d < devs.size(); ++d) {
+        CHECK(devs[d]->changes().pending_count() == 0);
+        CHECK(scope_digest(devs[d]->conn(), devs[d]->gads()) == w.server_digest(gads[d]));
+    }
+    auto& db = w.server->conn();
+    CHECK(static_cast<std::size_t>(db.scalar_int("SELECT count(*) FROM agreement")) == o.owner.size());
+    for (const auto& [key, ws] : o.writes) {
+        const auto& [row, field] = key;
+        auto s = db.prepare("SELECT " + field + " FROM agreement WHERE id = ?1");
+        s.bind(1, row);
+        REQUIRE(s.step());
+        INFO("row " << row << " field " << field);
+        CHECK(s.get_value(0) == o.expected(row, field));
+    }
 }
 
 }  // namespace minga::testing
