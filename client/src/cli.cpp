@@ -3,6 +3,8 @@
 
 #include "commands.hpp"
 
+#include <minga/shared/cli_run.hpp>
+
 #include <cstdlib>
 #include <ostream>
 
@@ -15,11 +17,6 @@ std::string default_data_dir() {
     if (const char* home = std::getenv("HOME"); home && *home)
         return std::string(home) + "/.local/share/minga";
     return "minga-data";
-}
-
-std::string default_lang() {
-    if (const char* l = std::getenv("MINGA_LANG"); l && std::string_view(l) == "en") return "en";
-    return "es";
 }
 
 }  // namespace
@@ -36,7 +33,7 @@ std::optional<replica> open_replica(printer& p, const global_options& g, int& co
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     cmd_env env;
     env.g.data_dir = default_data_dir();
-    env.g.lang = default_lang();
+    env.g.lang = cli::default_lang();
 
     CLI::App app{"minga: registro sin conexión de la cooperación internacional de su GAD"};
     app.fallthrough();
@@ -55,35 +52,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     register_bundle_commands(app, env);
     register_desk_command(app, env);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        out << app.help();
-        return 0;
-    } catch (const CLI::CallForAllHelp&) {
-        out << app.help("", CLI::AppFormatMode::All);
-        return 0;
-    } catch (const CLI::CallForVersion&) {
-        out << version() << '\n';
-        return 0;
-    } catch (const CLI::ParseError& e) {
-        err << (env.g.lang == "en" ? "usage error: " : "error de uso: ") << e.what() << '\n'
-            << (env.g.lang == "en" ? "see `minga --help`" : "vea `minga --help`") << '\n';
-        return static_cast<int>(exit_code::bad_input);
-    }
-    printer p(env.g, out, err);
-    if (!env.action) {
-        out << app.help();
-        return static_cast<int>(exit_code::bad_input);
-    }
-    try {
-        return env.action(p);
-    } catch (const sql::sql_error& e) {
-        // A storage failure is not the user's input: say what broke and where.
-        return p.fail(make_error(errc::internal, "--data",
-                                 std::string("fallo de la base de datos local: ") + e.what(),
-                                 std::string("local database failure: ") + e.what()));
-    }
+    const cli::program_text prog{"minga", "fallo de la base de datos local", "local database failure"};
+    return cli::run_app<printer>(app, env, prog, argc, argv, out, err);
 }
 
 }  // namespace minga::client

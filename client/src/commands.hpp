@@ -10,10 +10,7 @@
 
 namespace minga::client {
 
-struct cmd_env {
-    global_options g;
-    std::function<int(printer&)> action;
-};
+using cmd_env = cli::command_env<printer>;
 
 void register_entity_commands(CLI::App& app, cmd_env& env);
 void register_offline_commands(CLI::App& app, cmd_env& env);

@@ -4,19 +4,6 @@
 
 namespace minga::client {
 
-int exit_for(errc code) noexcept {
-    if (code == errc::ok) return static_cast<int>(exit_code::ok);
-    if (is_transient(code)) return static_cast<int>(exit_code::try_later);
-    switch (code) {
-        case errc::bad_input:
-        case errc::too_large:
-        case errc::not_found:
-        case errc::conflict:
-        case errc::forbidden: return static_cast<int>(exit_code::bad_input);
-        default: return static_cast<int>(exit_code::failure);
-    }
-}
-
 nlohmann::json to_json(const sql::value& v) {
     struct visitor {
         nlohmann::json operator()(std::monostate) const { return nullptr; }
@@ -41,33 +28,6 @@ nlohmann::json to_json(const record& r) {
         }
     }
     return doc;
-}
-
-int printer::fail(const error& e) {
-    if (g_.json) {
-        out_ << nlohmann::json{{"ok", false},
-                               {"error",
-                                {{"code", std::string(to_string(e.code))},
-                                 {"field", e.field},
-                                 {"message", en() ? e.en : e.es}}}}
-                    .dump()
-             << '\n';
-    } else {
-        err_ << pick("error: ", "error: ") << e.text(g_.lang) << '\n';
-    }
-    return exit_for(e.code);
-}
-
-void printer::warn(const std::vector<error>& warnings, nlohmann::json* doc) {
-    for (const auto& w : warnings) {
-        if (doc) (*doc)["warnings"].push_back({{"field", w.field}, {"message", en() ? w.en : w.es}});
-        if (!g_.json) err_ << pick("aviso: ", "warning: ") << (en() ? w.en : w.es) << '\n';
-    }
-}
-
-void printer::done(std::string_view message, const nlohmann::json& doc) {
-    if (g_.json) out_ << doc.dump() << '\n';
-    else out_ << message << '\n';
 }
 
 void printer::print_record(const entity_spec& e, const record& r, form_checker& money) {

@@ -3,6 +3,8 @@
 
 #include "commands.hpp"
 
+#include <minga/shared/cli_run.hpp>
+
 #include <minga/shared/sqlite.hpp>
 
 #include <cstdlib>
@@ -16,11 +18,6 @@ namespace {
 std::string default_data_dir() {
     if (const char* d = std::getenv("MINGA_DATA"); d && *d) return d;
     return "./minga-server-data";
-}
-
-std::string default_lang() {
-    if (const char* l = std::getenv("MINGA_LANG"); l && std::string_view(l) == "en") return "en";
-    return "es";
 }
 
 }  // namespace
@@ -47,7 +44,7 @@ std::optional<central> open_central(printer& p, const global_options& g, int& co
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     cmd_env env;
     env.g.data_dir = default_data_dir();
-    env.g.lang = default_lang();
+    env.g.lang = cli::default_lang();
 
     CLI::App app{"minga-server: servidor central de sincronización de minga"};
     app.fallthrough();
@@ -68,36 +65,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     register_export_commands(app, env);  // before demand: it adds to `export`
     register_demand_commands(app, env);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        out << app.help();
-        return 0;
-    } catch (const CLI::CallForAllHelp&) {
-        out << app.help("", CLI::AppFormatMode::All);
-        return 0;
-    } catch (const CLI::CallForVersion&) {
-        out << version() << '\n';
-        return 0;
-    } catch (const CLI::ParseError& e) {
-        err << (env.g.lang == "en" ? "usage error: " : "error de uso: ") << e.what() << '\n'
-            << (env.g.lang == "en" ? "see `minga-server --help`" : "vea `minga-server --help`")
-            << '\n';
-        return static_cast<int>(exit_code::bad_input);
-    }
-    printer p(env.g, out, err);
-    if (!env.action) {
-        out << app.help();
-        return static_cast<int>(exit_code::bad_input);
-    }
-    try {
-        return env.action(p);
-    } catch (const sql::sql_error& e) {
-        // A storage failure is not the operator's input: say what broke and where.
-        return p.fail(make_error(errc::internal, "--data",
-                                 std::string("fallo de la base de datos del servidor: ") + e.what(),
-                                 std::string("server database failure: ") + e.what()));
-    }
+    const cli::program_text prog{"minga-server", "fallo de la base de datos del servidor", "server database failure"};
+    return cli::run_app<printer>(app, env, prog, argc, argv, out, err);
 }
 
 }  // namespace minga::server

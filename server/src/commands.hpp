@@ -15,10 +15,7 @@
 
 namespace minga::server {
 
-struct cmd_env {
-    global_options g;
-    std::function<int(printer&)> action;
-};
+using cmd_env = cli::command_env<printer>;
 
 /// `init`, `gad list`, `device enroll|list|revoke`, `digest`.
 void register_admin_commands(CLI::App& app, cmd_env& env);

@@ -4,12 +4,13 @@
 /// 1 anything else). Prints human text (Spanish by default, `--lang en`) or, with `--json`,
 /// one JSON document on stdout.
 
+#include <minga/shared/cli_output.hpp>
+
 #include <iosfwd>
 
 namespace minga::client {
 
-/// Exit codes of every minga command (sysexits-style for "try again later").
-enum class exit_code : int { ok = 0, failure = 1, bad_input = 2, try_later = 75 };
+using cli::exit_code;  // 0 ok, 1 failure, 2 bad input, 75 try later (minga/shared/cli_output.hpp)
 
 [[nodiscard]] int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

@@ -4,12 +4,13 @@
 /// later, 1 anything else. Human text (Spanish by default, `--lang en`) or, with `--json`, one
 /// JSON document on stdout. `serve` prints `listening on http://HOST:PORT` as its first line.
 
+#include <minga/shared/cli_output.hpp>
+
 #include <iosfwd>
 
 namespace minga::server {
 
-/// Exit codes of every minga-server command (the same as the client's).
-enum class exit_code : int { ok = 0, failure = 1, bad_input = 2, try_later = 75 };
+using cli::exit_code;  // 0 ok, 1 failure, 2 bad input, 75 try later (minga/shared/cli_output.hpp)
 
 [[nodiscard]] int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

@@ -1,8 +1,8 @@
-#include "output.hpp"
+#include <minga/shared/cli_output.hpp>
 
-#include <minga/server/cli.hpp>
+#include <cstdlib>
 
-namespace minga::server {
+namespace minga::cli {
 
 int exit_for(errc code) noexcept {
     if (code == errc::ok) return static_cast<int>(exit_code::ok);
@@ -15,6 +15,11 @@ int exit_for(errc code) noexcept {
         case errc::forbidden: return static_cast<int>(exit_code::bad_input);
         default: return static_cast<int>(exit_code::failure);
     }
+}
+
+std::string default_lang() {
+    if (const char* l = std::getenv("MINGA_LANG"); l && std::string_view(l) == "en") return "en";
+    return "es";
 }
 
 int printer::fail(const error& e) {
@@ -32,10 +37,17 @@ int printer::fail(const error& e) {
     return exit_for(e.code);
 }
 
-void printer::done(std::string_view text, const nlohmann::json& doc) {
+void printer::warn(const std::vector<error>& warnings, nlohmann::json* doc) {
+    for (const auto& w : warnings) {
+        if (doc) (*doc)["warnings"].push_back({{"field", w.field}, {"message", en() ? w.en : w.es}});
+        if (!g_.json) err_ << pick("aviso: ", "warning: ") << (en() ? w.en : w.es) << '\n';
+    }
+}
+
+void printer::done(std::string_view message, const nlohmann::json& doc) {
     if (g_.json) out_ << doc.dump() << '\n';
-    else out_ << text << '\n';
+    else out_ << message << '\n';
     out_.flush();
 }
 
-}  // namespace minga::server
+}  // namespace minga::cli
