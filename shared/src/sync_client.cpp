@@ -100,8 +100,8 @@ status push_one_by_one(sync_session& s, replica& r, request_sizer& sizer,
 
 /// The same, with up to sync_tuning::push_window batches in flight (sync_options::pipeline):
 /// the next batch is sent before the previous one's ack has come back. A batch's time, for
-/// sizing, runs from when the link could start on it (its send, or the previous answer) to
-/// its answer. A failure loses every batch in flight: after the backoff the outbox is read
+/// sizing, is its time on the link: the round trip (the hello's, or the fastest batch's) is
+/// taken off both ends. A failure loses every batch in flight: after the backoff the outbox is read
 /// again from its oldest unacknowledged change, so what the server applied before the cut
 /// is acknowledged (and not applied twice) when it is sent again.
 ///
@@ -121,6 +121,9 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
     std::deque<in_flight> flight;
     std::uint32_t attempt = 0;      // transient failures since the last answer
     std::int64_t last_answer = 0;   // steady ms of the last answer
+    // The link's round trip: the hello's (a small request, just answered), or the fastest
+    // batch's send-to-answer time when that is less.
+    std::int64_t rtt = std::max<std::int64_t>(0, s.last_ms());
     bool pull_posted = false;       // the pull request is behind the batches in flight
     for (;;) {
         std::optional<error> failed;
@@ -156,7 +159,17 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
                 if (auto ok = take_ack(r, rep, *ack, f.first); !ok) return ok;
                 const auto now = s.now();
                 // The window as a whole spans the target time: what a cut loses stays that small.
-                sizer.on_answer(f.count, now - std::max(f.sent_at, last_answer),
+                // Its time on the link: from when the link could start on it (its send, or when
+                // the previous batch had crossed, a round trip before that one's answer) to
+                // when it had crossed (a round trip before its own answer). Counting the round
+                // trip as transfer time made the first batches look slow, and the ramp from
+                // the first batch's 50 changes took 5 answers instead of 2.
+                // A quarter of the time from its send or the last answer at least: a round trip
+                // shorter than the estimate (jitter) does not make a batch look instant.
+                rtt = std::min(rtt, now - f.sent_at);
+                const auto start = std::max(f.sent_at, last_answer - rtt);
+                const auto took = std::max(now - rtt - start, (now - std::max(f.sent_at, last_answer)) / 4);
+                sizer.on_answer(f.count, took,
                                 s.target_ms() / static_cast<std::int64_t>(sync_tuning::push_window));
                 last_answer = now;
                 attempt = 0;
