@@ -310,3 +310,45 @@ TEST_CASE("pipeline: a cut of the last batch loses the pull behind it too; both 
     CHECK(p.link.pull_cursors[0] == p.link.pull_cursors[1]);
     CHECK(p.t.sleeps == std::vector<std::int64_t>{0});  // the first try after a cut goes at once
 }
+
+TEST_CASE("resume: the first try after a cut goes at once; a second failure in a row waits the backoff") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    add_agreements(a, 300);
+    w.sync_ok(a);
+    auto& b = w.add_device("170151");
+    fake_time t;
+    faulty_link link{w, &t};
+    sync_options o = on_fake_time(t);
+    o.page_bytes = 8 * 1024;  // several pages
+    o.adaptive = false;
+    // b has nothing to send and negotiated at enrolment: every request is a pull. The 3rd is
+    // cut; the 5th is cut and so is its first retry (the 6th).
+    link.lose_request = {3, 5, 6};
+    auto rep = minga::sync(b, link.fn(), o);
+    REQUIRE(rep.ok());
+    CHECK(b.conn().scalar_int("SELECT count(*) FROM agreement") == 300);
+    CHECK(scope_digest(b.conn(), b.gads()) == w.server_digest("170151"));
+    REQUIRE(t.sleeps.size() == 3);
+    CHECK(t.sleeps[0] == 0);
+    CHECK(t.sleeps[1] == 0);
+    CHECK(t.sleeps[2] <= backoff_ceiling(o.retry, 1));
+    CHECK(rep->retries == 3);
+}
+
+TEST_CASE("retry: a sync whose very first request fails waits the backoff (no answer yet: not a cut)") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    add_agreements(a, 10);
+    fake_time t;
+    faulty_link link{w, &t};
+    sync_options o = on_fake_time(t, 3);
+    link.lose_request = {1};
+    auto rep = minga::sync(a, link.fn(), o);
+    REQUIRE(rep.ok());
+    check_converged(w, a, 10);
+    REQUIRE(t.sleeps.size() == 1);
+    // Jitter seed 3 draws a wait above 0 (a wait of 0 would look like "at once").
+    CHECK(t.sleeps[0] > 0);
+    CHECK(t.sleeps[0] <= backoff_ceiling(o.retry, 0));
+}
