@@ -13,14 +13,20 @@
 //   cuts, retries           the link's cuts; sync calls that failed and were called again
 //                           (the transport also reconnects and resends once by itself:
 //                           `connections` counts every TCP connection);
-//   resume_rtts             per cut: from the cut to the first byte of the next connection
-//                           reaching the server, in round trips (goal < 2 plus the backoff;
-//                           the emulator does not delay TCP handshakes, a real link adds one
-//                           round trip for the SYN, and it resets the client at once, where
-//                           a real link's client may notice half a round trip later).
+//   resume_rtts_raw         per cut: from the cut to the first byte of the next connection
+//                           reaching the server, in round trips (the emulator does not delay
+//                           TCP handshakes, a real link adds one round trip for the SYN, and it
+//                           resets the client at once, where a real link's client may notice
+//                           half a round trip later);
+//   resume_rtts             the same minus the backoff actually waited in between (the
+//                           syncer's retry waits and this bench's pause before calling sync
+//                           again): the issue's goal is "under two round trips plus the
+//                           backoff", so this is what is held to < 2.
 // Baseline in the same run: the same push and pull over the clean profile (no limits).
+// --seeds S1,S2,...: one such pair of runs per seed; the document is the worst seed's (lowest
+// goodput), with every seed's numbers in `per_seed` and the goal judged on all of them.
 //
-//   link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] [--backoff-ms B]
+//   link_bench [--rows N] [--seed S | --seeds S1,S2,..] [--profile P] [--cut-mean-kb K] [--backoff-ms B]
 //              [--push-batch N] [--page-rows N] [--page-kb K]   (the syncer's caps; default its own)
 //              [--target-ms T] [--pipeline 0|1] [--trace 1]   (sizing target, pipelined push
 //              (default 1, as `minga sync`), one stderr line per answered request)
@@ -41,6 +47,7 @@
 #include <chrono>
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace {
@@ -60,6 +67,7 @@ constexpr int max_calls = 200;
 struct options {
     std::size_t rows = 10'000;
     std::optional<std::uint64_t> seed;  ///< default: the first seed that cuts early (see below)
+    std::vector<std::uint64_t> seeds;   ///< --seeds: several runs, the worst one reported
     std::string profile = "2g";
     std::optional<double> cut_mean_kb;
     int backoff_ms = 100;
@@ -70,7 +78,7 @@ struct options {
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "link_bench: " << why
-              << "\nusage: link_bench [--rows N] [--seed S] [--profile P] [--cut-mean-kb K] "
+              << "\nusage: link_bench [--rows N] [--seed S | --seeds S1,S2,..] [--profile P] [--cut-mean-kb K] "
                  "[--backoff-ms B] [--push-batch N] [--page-rows N] [--page-kb K] [--target-ms T] "
                  "[--pipeline 0|1] [--trace 1]\n";
     std::exit(2);
@@ -87,7 +95,10 @@ options parse_args(int argc, char** argv) {
                 o.rows = std::stoul(v);
             else if (a == "--seed")
                 o.seed = std::stoull(v);
-            else if (a == "--profile")
+            else if (a == "--seeds") {
+                std::stringstream in(v);
+                for (std::string one; std::getline(in, one, ',');) o.seeds.push_back(std::stoull(one));
+            } else if (a == "--profile")
                 o.profile = v;
             else if (a == "--cut-mean-kb")
                 o.cut_mean_kb = std::stod(v);
@@ -158,10 +169,17 @@ class server_process {
     std::uint16_t port_ = 0;
 };
 
+/// A pause before a retry: when it began and how long it was.
+struct wait_event {
+    clock_type::time_point at;
+    std::chrono::milliseconds length;
+};
+
 /// What one phase (push or pull) cost.
 struct phase {
     double seconds = 0;
-    std::uint64_t wire_bytes = 0, calls = 0, retries = 0, exchanges = 0, connections = 0;
+    std::uint64_t wire_bytes = 0, calls = 0, retries = 0, exchanges = 0, connections = 0, cuts = 0;
+    std::vector<wait_event> waits;  ///< the syncer's backoff waits and this bench's pauses
 };
 
 /// Syncs `r` through `url` until a sync call succeeds (a transient failure is retried after
@@ -175,9 +193,10 @@ phase sync_through(minga::replica& r, const std::string& url, const options& o) 
         auto so = o.sync;
         if (o.pipeline) so.pipeline = t.as_pipeline();
         // --trace: where the time and the bytes go, request by request.
-        minga::progress_fn trace;
-        if (o.trace)
-            trace = [&](const minga::sync_progress& p) {
+        minga::progress_fn trace = [&](const minga::sync_progress& p) {
+                if (p.phase == "retry")
+                    ph.waits.push_back({clock_type::now(), std::chrono::milliseconds(p.wait_ms)});
+                if (!o.trace) return;
                 std::cerr << "trace " << p.phase << " t=" << seconds(clock_type::now() - t0)
                           << " req=" << p.so_far->requests << " pipelined=" << p.so_far->pipelined << " frame_up=" << p.so_far->bytes_sent
                           << " frame_down=" << p.so_far->bytes_received
@@ -194,6 +213,7 @@ phase sync_through(minga::replica& r, const std::string& url, const options& o) 
         if (!minga::is_transient(rep.err().code))
             throw std::runtime_error("sync: " + rep.err().text("en"));
         ++ph.retries;
+        ph.waits.push_back({clock_type::now(), std::chrono::milliseconds(o.backoff_ms)});
         std::this_thread::sleep_for(std::chrono::milliseconds(o.backoff_ms));
     }
     ph.seconds = seconds(clock_type::now() - t0);
@@ -201,14 +221,23 @@ phase sync_through(minga::replica& r, const std::string& url, const options& o) 
 }
 
 /// Per cut: from the cut to the first client byte of the next connection reaching the server,
-/// in round trips.
-std::vector<double> resume_rtts(const minga::linkemu::link& l, double rtt_s) {
-    std::vector<double> out;
+/// in round trips; `raw` as measured, `net` minus the waits that began in between.
+struct resume_times {
+    std::vector<double> raw, net;
+};
+resume_times resume_rtts(const minga::linkemu::link& l, double rtt_s,
+                         const std::vector<wait_event>& waits) {
+    resume_times out;
     const auto log = l.connection_log();
     for (const auto& cut : l.cuts())
         for (const auto& c : log)
             if (c.accepted >= cut.at && c.first_up != clock_type::time_point{}) {
-                out.push_back(seconds(c.first_up - cut.at) / rtt_s);
+                const double raw = seconds(c.first_up - cut.at);
+                double waited = 0;
+                for (const auto& w : waits)
+                    if (w.at >= cut.at && w.at < c.first_up) waited += seconds(w.length);
+                out.raw.push_back(raw / rtt_s);
+                out.net.push_back(std::max(0.0, raw - waited) / rtt_s);
                 break;
             }
     return out;
@@ -234,7 +263,8 @@ json compare(minga::sql::db& db, const std::set<std::string>& expected) {
 json phase_json(const phase& p) {
     return {{"seconds", p.seconds},         {"sync_calls", p.calls},
             {"retries", p.retries},         {"requests", p.exchanges},
-            {"connections", p.connections}, {"wire_bytes", p.wire_bytes}};
+            {"connections", p.connections}, {"wire_bytes", p.wire_bytes},
+            {"cuts", p.cuts}};
 }
 
 /// One whole run (push by A, pull by a fresh B) through `profile`; fills `out`.
@@ -266,11 +296,15 @@ json run(const fs::path& work, const options& o, std::uint64_t seed, const fs::p
     const double rtt_s = std::max(0.001, std::chrono::duration<double>(profile.rtt).count());
 
     say(profile.name + ": A pushes");
-    const auto push = sync_through(a, link->url(), o);
+    auto push = sync_through(a, link->url(), o);
+    push.cuts = link->counters().cuts;
     say(profile.name + ": B pulls");
-    const auto pull = sync_through(b, link->url(), o);
+    auto pull = sync_through(b, link->url(), o);
     const auto counters = link->counters();
-    const auto resumes = resume_rtts(*link, rtt_s);
+    pull.cuts = counters.cuts - push.cuts;
+    auto waits = push.waits;
+    waits.insert(waits.end(), pull.waits.begin(), pull.waits.end());
+    const auto resumes = resume_rtts(*link, rtt_s, waits);
     link->stop();
     server.stop();
 
@@ -298,8 +332,45 @@ json run(const fs::path& work, const options& o, std::uint64_t seed, const fs::p
                 {"cuts", counters.cuts},
                 {"retries", push.retries + pull.retries},
                 {"link_bytes", counters.bytes_up + counters.bytes_down}};
-    out["resume_rtts"] = resumes;
+    out["resume_rtts"] = resumes.net;
+    out["resume_rtts_raw"] = resumes.raw;
     return out;
+}
+
+/// One seed: the clean baseline and the measured run, as one document with its goal.
+json measure(const options& o, std::uint64_t seed, const minga::linkemu::link_profile& p,
+             const fs::path& refdata, const fs::path& work) {
+    bool base_ok = false, link_ok = false;
+    auto baseline = run(work / "clean", o, seed, refdata, *minga::linkemu::profile("clean"), base_ok);
+    auto measured = run(work / "link", o, seed, refdata, p, link_ok);
+
+    // Useful payload: the bytes the same push and pull take on the clean link (the same
+    // rows in the same batches: identical exchanges). Whatever a cut made the client
+    // send or receive again is not useful.
+    const double useful = baseline["push"]["wire_bytes"].get<double>() +
+                          baseline["pull"]["wire_bytes"].get<double>();
+    const double capacity = static_cast<double>(p.rate_bps) / 8 * measured["elapsed_s"].get<double>();
+    const double goodput = p.rate_bps ? useful / capacity : 0;
+    measured["useful_bytes"] = useful;
+    measured["capacity_bytes"] = capacity;
+    measured["goodput"] = goodput;
+    double worst_resume = 0;
+    for (double r : measured["resume_rtts"]) worst_resume = std::max(worst_resume, r);
+    return {{"bench", "link_bench"},
+            {"rows", o.rows},
+            {"seed", seed},
+            {"backoff_ms", o.backoff_ms},
+            {"push_batch", o.sync.push_batch},
+            {"page_rows", o.sync.page_rows},
+            {"baseline_clean", baseline},
+            {"link", measured},
+            {"goal",
+             {{"goodput_min", goal_goodput},
+              {"goodput", goodput},
+              {"resume_rtts_max", goal_resume_rtts},
+              {"resume_rtts_worst", worst_resume},
+              {"zero_lost_zero_duplicated", link_ok && base_ok},
+              {"met", link_ok && base_ok && goodput >= goal_goodput && worst_resume < goal_resume_rtts}}}};
 }
 
 }  // namespace
@@ -314,47 +385,45 @@ int main(int argc, char** argv) {
         // By default the first seed whose first two connections are cut within 400 kB, so
         // that both the push and the pull meet at least one cut (about a megabyte crosses
         // each way, and a luckier seed would measure a link that never drops).
-        std::uint64_t seed = o.seed.value_or(1);
-        while (!o.seed && p.cut_mean_bytes > 0 &&
-               (*minga::linkemu::planned_cut(seed, 0, p.cut_mean_bytes) > 400'000 ||
-                *minga::linkemu::planned_cut(seed, 1, p.cut_mean_bytes) > 400'000))
-            ++seed;
-        bool base_ok = false, link_ok = false;
-        auto baseline = run(work.path() / "clean", o, seed, refdata,
-                            *minga::linkemu::profile("clean"), base_ok);
-        auto measured = run(work.path() / "link", o, seed, refdata, p, link_ok);
-
-        // Useful payload: the bytes the same push and pull take on the clean link (the same
-        // rows in the same batches: identical exchanges). Whatever a cut made the client
-        // send or receive again is not useful.
-        const double useful = baseline["push"]["wire_bytes"].get<double>() +
-                              baseline["pull"]["wire_bytes"].get<double>();
-        const double capacity =
-            static_cast<double>(p.rate_bps) / 8 * measured["elapsed_s"].get<double>();
-        const double goodput = p.rate_bps ? useful / capacity : 0;
-        measured["useful_bytes"] = useful;
-        measured["capacity_bytes"] = capacity;
-        measured["goodput"] = goodput;
+        std::vector<std::uint64_t> seeds = o.seeds;
+        if (seeds.empty()) {
+            std::uint64_t seed = o.seed.value_or(1);
+            while (!o.seed && p.cut_mean_bytes > 0 &&
+                   (*minga::linkemu::planned_cut(seed, 0, p.cut_mean_bytes) > 400'000 ||
+                    *minga::linkemu::planned_cut(seed, 1, p.cut_mean_bytes) > 400'000))
+                ++seed;
+            seeds.push_back(seed);
+        }
+        json doc, per_seed = json::array();
+        bool all_clean = true, all_met = true;
         double worst_resume = 0;
-        for (double r : measured["resume_rtts"]) worst_resume = std::max(worst_resume, r);
-        json doc = {{"bench", "link_bench"},
-                    {"rows", o.rows},
-                    {"seed", seed},
-                    {"backoff_ms", o.backoff_ms},
-                    {"push_batch", o.sync.push_batch},
-                    {"page_rows", o.sync.page_rows},
-                    {"baseline_clean", baseline},
-                    {"link", measured},
-                    {"goal",
-                     {{"goodput_min", goal_goodput},
-                      {"goodput", goodput},
-                      {"resume_rtts_max", goal_resume_rtts},
-                      {"resume_rtts_worst", worst_resume},
-                      {"zero_lost_zero_duplicated", link_ok && base_ok},
-                      {"met", link_ok && base_ok && goodput >= goal_goodput &&
-                                  worst_resume < goal_resume_rtts}}}};
+        for (auto seed : seeds) {
+            say("seed " + std::to_string(seed));
+            auto one = measure(o, seed, p, refdata, work.path() / std::to_string(seed));
+            const auto& l = one["link"];
+            per_seed.push_back({{"seed", seed},
+                                {"goodput", l["goodput"]},
+                                {"elapsed_s", l["elapsed_s"]},
+                                {"cuts_push", l["push"]["cuts"]},
+                                {"cuts_pull", l["pull"]["cuts"]},
+                                {"resume_rtts", l["resume_rtts"]},
+                                {"resume_rtts_raw", l["resume_rtts_raw"]},
+                                {"zero_lost_zero_duplicated", one["goal"]["zero_lost_zero_duplicated"]}});
+            all_clean = all_clean && one["goal"]["zero_lost_zero_duplicated"].get<bool>();
+            all_met = all_met && one["goal"]["met"].get<bool>();
+            worst_resume = std::max(worst_resume, one["goal"]["resume_rtts_worst"].get<double>());
+            if (doc.is_null() || l["goodput"].get<double>() < doc["link"]["goodput"].get<double>())
+                doc = std::move(one);
+        }
+        if (seeds.size() > 1) {
+            // The worst seed's document, judged on every seed.
+            doc["per_seed"] = per_seed;
+            doc["goal"]["resume_rtts_worst"] = worst_resume;
+            doc["goal"]["zero_lost_zero_duplicated"] = all_clean;
+            doc["goal"]["met"] = all_met;
+        }
         std::cout << doc.dump(2) << '\n';
-        return link_ok && base_ok ? 0 : 1;
+        return all_clean ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "link_bench: " << e.what() << '\n';
         return 1;

@@ -100,12 +100,19 @@ status push_one_by_one(sync_session& s, replica& r, request_sizer& sizer,
 
 /// The same, with up to sync_tuning::push_window batches in flight (sync_options::pipeline):
 /// the next batch is sent before the previous one's ack has come back. A batch's time, for
-/// sizing, runs from when the link could start on it (its send, or the previous answer) to
-/// its answer. A failure loses every batch in flight: after the backoff the outbox is read
+/// sizing, is its time on the link: the round trip (the hello's, or the fastest batch's) is
+/// taken off both ends. A failure loses every batch in flight: after the backoff the outbox is read
 /// again from its oldest unacknowledged change, so what the server applied before the cut
 /// is acknowledged (and not applied twice) when it is sent again.
+///
+/// Once the whole outbox is in flight, the sync's first pull request goes right behind the
+/// last batch (`pull_request`): the server answers it once it has applied the batches before
+/// it, and its page (into `ahead`) spares the round trip the pull would start with. A pull is
+/// safe to lose and send again (it changes nothing on the server).
 status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
-                      const progress_fn& progress, sync_report& rep) {
+                      const progress_fn& progress, sync_report& rep,
+                      const std::function<protocol::message()>& pull_request,
+                      std::optional<protocol::pull_page>& ahead) {
     struct in_flight {
         std::int64_t first, last;
         std::size_t count;
@@ -114,11 +121,21 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
     std::deque<in_flight> flight;
     std::uint32_t attempt = 0;      // transient failures since the last answer
     std::int64_t last_answer = 0;   // steady ms of the last answer
+    // The link's round trip: the hello's (a small request, just answered), or the fastest
+    // batch's send-to-answer time when that is less.
+    std::int64_t rtt = std::max<std::int64_t>(0, s.last_ms());
+    bool pull_posted = false;       // the pull request is behind the batches in flight
     for (;;) {
         std::optional<error> failed;
         while (flight.size() < sync_tuning::push_window && !s.past_deadline()) {
             auto batch = r.changes().pending(flight.empty() ? 0 : flight.back().last, sizer.ask(s.budget_ms()));
-            if (batch.empty()) break;
+            if (batch.empty()) {
+                if (!pull_posted && !flight.empty() && pull_request) {
+                    if (auto st = s.post(pull_request()); !st) failed = std::move(st).err();
+                    else pull_posted = true;
+                }
+                break;
+            }
             in_flight f{batch.front().seq, batch.back().seq, batch.size(), s.now()};
             if (!flight.empty()) ++rep.pipelined;
             if (auto st = s.post(push_message(r, std::move(batch))); !st) {
@@ -127,7 +144,13 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
             }
             flight.push_back(f);
         }
-        if (!failed && flight.empty()) return {};  // all sent, or the deadline
+        if (!failed && flight.empty()) {  // all sent, or the deadline
+            if (pull_posted) {
+                // Lost with the connection: pull_all asks again, as it would have anyway.
+                if (auto page = s.collect<protocol::pull_page>()) ahead = std::move(*page);
+            }
+            return {};
+        }
         if (!failed) {
             auto ack = s.collect<protocol::push_ack>();
             if (ack) {
@@ -136,7 +159,17 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
                 if (auto ok = take_ack(r, rep, *ack, f.first); !ok) return ok;
                 const auto now = s.now();
                 // The window as a whole spans the target time: what a cut loses stays that small.
-                sizer.on_answer(f.count, now - std::max(f.sent_at, last_answer),
+                // Its time on the link: from when the link could start on it (its send, or when
+                // the previous batch had crossed, a round trip before that one's answer) to
+                // when it had crossed (a round trip before its own answer). Counting the round
+                // trip as transfer time made the first batches look slow, and the ramp from
+                // the first batch's 50 changes took 5 answers instead of 2.
+                // A quarter of the time from its send or the last answer at least: a round trip
+                // shorter than the estimate (jitter) does not make a batch look instant.
+                rtt = std::min(rtt, now - f.sent_at);
+                const auto start = std::max(f.sent_at, last_answer - rtt);
+                const auto took = std::max(now - rtt - start, (now - std::max(f.sent_at, last_answer)) / 4);
+                sizer.on_answer(f.count, took,
                                 s.target_ms() / static_cast<std::int64_t>(sync_tuning::push_window));
                 last_answer = now;
                 attempt = 0;
@@ -146,6 +179,7 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
             failed = std::move(ack).err();
         }
         flight.clear();  // the transport closed the connection: nothing more will answer
+        pull_posted = false;
         // A cut says nothing of the next batch (cuts come at random offsets): only a timeout or
         // a batch too large for the server shrinks it.
         const bool shrink = failed->code == errc::timeout || failed->code == errc::too_large;
@@ -159,37 +193,70 @@ status push_pipelined(sync_session& s, replica& r, request_sizer& sizer,
     }
 }
 
+/// The first pull request of a sync (pull_all asks the same when it starts).
+protocol::message first_pull(replica& r, const sync_options& o) {
+    return protocol::message{pull_position(r).request(
+        o.page_rows, sizer_for(o, sync_tuning::first_page_bytes, sync_tuning::min_page_bytes, o.page_bytes).ask())};
+}
+
 status push_all(sync_session& s, replica& r, const sync_options& o, const progress_fn& progress,
-                sync_report& rep) {
+                sync_report& rep, std::optional<protocol::pull_page>& ahead) {
     auto sizer = sizer_for(o, sync_tuning::first_push_batch, sync_tuning::min_push_batch, o.push_batch);
-    return o.pipeline ? push_pipelined(s, r, sizer, progress, rep)
-                      : push_one_by_one(s, r, sizer, progress, rep);
+    if (!o.pipeline) return push_one_by_one(s, r, sizer, progress, rep);
+    return push_pipelined(s, r, sizer, progress, rep, [&] { return first_pull(r, o); }, ahead);
+}
+
+std::uint64_t rows_in(const protocol::pull_page& page) {
+    std::uint64_t n = 0;
+    for (const auto& b : page.blocks) n += b.rows.size();
+    return n;
 }
 
 /// Pulls pages from the stored cursor until none remains; each page is applied with its
-/// cursor in one transaction. Pages are sized in bytes to the link. Returns early at the
-/// deadline.
+/// cursor in one transaction. Pages are sized in bytes to the link; a short rest of the pull
+/// comes in the last page rather than in a page of its own (page_bytes_with_tail). `ahead`:
+/// the first page, when it came pipelined behind the push (push_pipelined). Returns early at
+/// the deadline.
 status pull_all(sync_session& s, replica& r, const sync_options& o, const progress_fn& progress,
-                sync_report& rep) {
+                sync_report& rep, std::optional<protocol::pull_page> ahead) {
     pull_position pos(r);  // the cursor, or a snapshot in progress (pull_position.hpp)
     auto bytes = sizer_for(o, sync_tuning::first_page_bytes, sync_tuning::min_page_bytes, o.page_bytes);
+    std::uint64_t rest_rows = 0;  // what the last page said remains, and its bytes per row
+    double per_row = 0;
     for (bool first = true;; first = false) {
-        auto page = s.exchange<protocol::pull_page>(
-            [&] { return protocol::message{pos.request(o.page_rows, bytes.ask(s.budget_ms()))}; },
-            &bytes);
-        if (!page) return std::move(page).err();
-        if (!*page) return {};  // the deadline
-        const auto received = s.last_response_bytes();
-        if (first) {
-            rep.pull_total = (*page)->total;
-            rep.offset_ms = s.correct_clock((*page)->server_time_ms);
+        const bool prefetched = first && ahead.has_value();
+        std::optional<protocol::pull_page> page = std::move(ahead);
+        ahead.reset();
+        if (!prefetched) {
+            auto got = s.exchange<protocol::pull_page>(
+                [&] {
+                    auto want = bytes.ask(s.budget_ms());
+                    // Not near a deadline (which shrinks the ask): take a short rest in this page.
+                    if (o.adaptive && want == bytes.size())
+                        want = page_bytes_with_tail(want, rest_rows, per_row, o.page_bytes);
+                    return protocol::message{pos.request(o.page_rows, want)};
+                },
+                &bytes);
+            if (!got) return std::move(got).err();
+            if (!*got) return {};  // the deadline
+            page = std::move(*got);
         }
-        if (auto ok = pos.check(**page); !ok) return std::move(ok).err();
-        rep.pulled += detail::apply_pulled(r, pos, **page);
+        const auto received = s.last_response_bytes();  // a prefetched page's too: it was the last read
+        if (first) {
+            rep.pull_total = page->total;
+            // A page that came behind the push: the hello before the push corrected the clock,
+            // and this page's timing (queued behind a batch) says nothing reliable of it.
+            if (!prefetched) rep.offset_ms = s.correct_clock(page->server_time_ms);
+        }
+        if (auto ok = pos.check(*page); !ok) return std::move(ok).err();
+        const auto rows = rows_in(*page);
+        rep.pulled += detail::apply_pulled(r, pos, *page);
         ++rep.pages;
-        bytes.on_answer(received, s.last_ms(), o.pull_target_ms);
+        if (!prefetched) bytes.on_answer(received, s.last_ms(), o.pull_target_ms);
+        if (rows > 0 && received > 0) per_row = static_cast<double>(received) / static_cast<double>(rows);
+        rest_rows = page->remaining;
         if (progress) progress({"pull", rep.pulled, rep.pull_total, &rep});
-        if ((*page)->remaining == 0 && !pos.in_snapshot()) return {};
+        if (page->remaining == 0 && !pos.in_snapshot()) return {};
     }
 }
 
@@ -252,10 +319,11 @@ result<sync_report> sync(replica& r, const transport_fn& t, const sync_options& 
         if (!offset) return std::move(offset).err();
         if (*offset) rep.offset_ms = **offset;
     }
+    std::optional<protocol::pull_page> ahead;  // the first pull page, when it came behind the push
     if (!s.stopped())
-        if (auto ok = push_all(s, r, o, progress, rep); !ok) return std::move(ok).err();
+        if (auto ok = push_all(s, r, o, progress, rep, ahead); !ok) return std::move(ok).err();
     if (!s.stopped())
-        if (auto ok = pull_all(s, r, o, progress, rep); !ok) return std::move(ok).err();
+        if (auto ok = pull_all(s, r, o, progress, rep, std::move(ahead)); !ok) return std::move(ok).err();
     rep.stopped_by_deadline = s.stopped();
     if (rep.stopped_by_deadline) return rep;  // consistent as it is; the next sync resumes
     sql::transaction tx(r.conn());

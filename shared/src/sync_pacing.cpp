@@ -32,6 +32,16 @@ void request_sizer::on_answer(std::uint64_t units, std::int64_t ms, std::int64_t
 
 void request_sizer::on_failure() noexcept { size_ = std::max(floor_, size_ / 2); }
 
+std::uint32_t page_bytes_with_tail(std::uint32_t ask, std::uint64_t rest_rows, double bytes_per_row,
+                                  std::uint32_t cap) noexcept {
+    if (rest_rows == 0 || !(bytes_per_row > 0) || ask >= cap) return ask;
+    const double rest = static_cast<double>(rest_rows) * bytes_per_row;
+    if (rest > static_cast<double>(ask) * (1 + sync_tuning::tail_merge)) return ask;
+    // A quarter more than the estimate: the rows still to come may be larger than the last ones.
+    const double want = std::ceil(rest * 1.25);
+    return static_cast<std::uint32_t>(std::clamp(want, static_cast<double>(ask), static_cast<double>(cap)));
+}
+
 std::int64_t backoff_ceiling(const retry_policy& p, std::uint32_t attempt) noexcept {
     const std::int64_t base = std::max<std::int64_t>(0, p.base_ms);
     const std::int64_t cap = std::max<std::int64_t>(0, p.cap_ms);

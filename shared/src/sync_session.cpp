@@ -89,6 +89,7 @@ result<protocol::frame> sync_session::read_answer(result<std::vector<std::uint8_
     last_bytes_ = 0;
     if (!resp) return std::move(resp).err();
     last_bytes_ = resp->size();
+    ++answers_;
     rep_.bytes_received += last_bytes_;
     auto in = protocol::decode(*resp);
     if (!in) return std::move(in).err();

@@ -56,7 +56,8 @@ public:
     }
 
     /// `build()` sent until answered: a transient failure shrinks `sizer` (when given), waits
-    /// a jittered backoff and builds the request again (so it resumes from what is stored
+    /// a jittered backoff (none and no shrinking for the first try after a cut) and builds the
+    /// request again (so it resumes from what is stored
     /// now). Empty when the deadline passed first (then `stopped()` is true).
     template <class Answer>
     result<std::optional<Answer>> exchange(const std::function<protocol::message()>& build,
@@ -66,7 +67,11 @@ public:
             if (past_deadline()) return std::optional<Answer>{};
             auto a = call<Answer>(build());
             if (a) return std::optional<Answer>{std::move(*a)};
-            auto wait = retry_wait(a.err(), attempt, sizer);
+            // A connection that had carried answers and broke was cut: the first try after it
+            // goes at once (as the pipelined push does), and the same size (a cut comes at a
+            // random offset: it says nothing of the link's speed).
+            const bool cut = a.err().code == errc::unavailable && attempt == 0 && answers_ > 0;
+            auto wait = retry_wait(a.err(), attempt, cut ? nullptr : sizer, cut);
             if (!wait) return std::move(a).err();
             if (*wait < 0) return std::optional<Answer>{};  // the wait would pass the deadline
             sleep(*wait);
@@ -132,6 +137,7 @@ private:
     std::int64_t last_ms_ = 0;
     std::uint64_t last_bytes_ = 0;
     std::uint64_t request_id_ = 0;
+    std::uint64_t answers_ = 0;    // answers read in this session
     bool stopped_ = false;
 };
 

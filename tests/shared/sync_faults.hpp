@@ -6,7 +6,9 @@
 
 #include <minga/protocol/codec.hpp>
 
+#include <deque>
 #include <set>
+#include <string>
 
 namespace minga::testing {
 
@@ -44,14 +46,7 @@ struct faulty_link {
         return [this](std::span<const std::uint8_t> req, std::string_view bearer)
                    -> result<std::vector<std::uint8_t>> {
             const int n = ++requests;
-            if (auto f = protocol::decode(req)) {
-                if (const auto* p = std::get_if<protocol::push>(&f->body)) {
-                    push_sizes.push_back(p->changes.size());
-                    if (!lose_request.count(n))
-                        for (const auto& c : p->changes) pushed_seqs.push_back(c.seq);
-                }
-                if (const auto* p = std::get_if<protocol::pull>(&f->body)) pull_cursors.push_back(p->cursor);
-            }
+            record(n, req);
             if (lose_request.count(n)) {
                 advance(req.size() / 2);
                 return make_error(errc::unavailable, "", "conexión cortada", "connection cut");
@@ -63,12 +58,66 @@ struct faulty_link {
         };
     }
 
+    /// The same link, pipelined (sync_options::pipeline): `send` numbers and records a request
+    /// and queues it; `receive` hands the oldest one to the server and returns its answer, with
+    /// the same faults by request number. A failure closes the "connection": the requests
+    /// still queued behind it are dropped before the server. `log` records each send ("push",
+    /// "pull", ...) and each receive ("answer"), in order.
+    pipeline_fns pipeline() {
+        pipeline_fns p;
+        p.send = [this](std::span<const std::uint8_t> req, std::string_view bearer) -> status {
+            queued.push_back({++requests, {req.begin(), req.end()}, std::string(bearer)});
+            record(queued.back().n, req);
+            return {};
+        };
+        p.receive = [this]() -> result<std::vector<std::uint8_t>> {
+            log.emplace_back("answer");
+            if (queued.empty()) return make_error(errc::internal, "", "nada enviado", "nothing sent");
+            auto q = std::move(queued.front());
+            queued.pop_front();
+            if (lose_request.count(q.n) || lose_answer.count(q.n)) {
+                if (lose_answer.count(q.n)) (void)w.server->handle(q.bytes, q.bearer);
+                queued.clear();
+                advance(q.bytes.size());
+                return make_error(errc::unavailable, "", "conexión cortada", "connection cut");
+            }
+            auto resp = w.server->handle(q.bytes, q.bearer);
+            advance(q.bytes.size() + resp.size());
+            return resp;
+        };
+        return p;
+    }
+    std::vector<std::string> log;  // pipeline(): "push", "pull", "hello"... per send; "answer"
+
     /// Changes the server received more than once.
     [[nodiscard]] std::size_t resent() const {
         return pushed_seqs.size() - std::set<std::uint64_t>(pushed_seqs.begin(), pushed_seqs.end()).size();
     }
 
 private:
+    struct pending_request {
+        int n;
+        std::vector<std::uint8_t> bytes;
+        std::string bearer;
+    };
+    std::deque<pending_request> queued;  // pipeline(): sent, not yet answered
+
+    void record(int n, std::span<const std::uint8_t> req) {
+        auto f = protocol::decode(req);
+        if (!f) return;
+        if (const auto* p = std::get_if<protocol::push>(&f->body)) {
+            log.emplace_back("push");
+            push_sizes.push_back(p->changes.size());
+            if (!lose_request.count(n))
+                for (const auto& c : p->changes) pushed_seqs.push_back(c.seq);
+        } else if (const auto* q = std::get_if<protocol::pull>(&f->body)) {
+            log.emplace_back("pull");
+            pull_cursors.push_back(q->cursor);
+        } else {
+            log.emplace_back("other");
+        }
+    }
+
     void advance(std::size_t bytes) {
         if (!time) return;
         const auto ms = rtt_ms + static_cast<std::int64_t>(static_cast<double>(bytes) / bytes_per_ms);

@@ -69,6 +69,24 @@ TEST_CASE("pacing: near the deadline the request is cut to what fits in the time
     CHECK(s.ask(1) == 1);       // the floor
 }
 
+TEST_CASE("pacing: a short rest of the pull comes in the last page, not in a page of its own") {
+    static_assert(sync_tuning::tail_merge == 0.5, "update the sizes below");
+    // 100 rows of 1,000 bytes left; the sizer asks for 80,000: all of it, with a quarter more.
+    CHECK(page_bytes_with_tail(80'000, 100, 1000.0, 2'000'000) == 125'000);
+    // Exactly half a page more than asked: still one page.
+    CHECK(page_bytes_with_tail(80'000, 120, 1000.0, 2'000'000) == 150'000);
+    // More than that: the sizer's page; the next one takes the rest.
+    CHECK(page_bytes_with_tail(80'000, 121, 1000.0, 2'000'000) == 80'000);
+    // The rest is smaller than the page asked for: the ask stands (the bound is soft anyway).
+    CHECK(page_bytes_with_tail(80'000, 10, 1000.0, 2'000'000) == 80'000);
+    // Never over the cap, never under the ask.
+    CHECK(page_bytes_with_tail(80'000, 100, 1000.0, 100'000) == 100'000);
+    CHECK(page_bytes_with_tail(100'000, 100, 1000.0, 100'000) == 100'000);
+    // Nothing known yet (first page, nothing remains, no rows measured): the ask.
+    CHECK(page_bytes_with_tail(32'768, 0, 1000.0, 2'000'000) == 32'768);
+    CHECK(page_bytes_with_tail(32'768, 100, 0.0, 2'000'000) == 32'768);
+}
+
 TEST_CASE("backoff: the ceilings double from the base and stop at the cap") {
     retry_policy p;  // the defaults documented in docs/resilience.md
     std::vector<std::int64_t> c;

@@ -221,3 +221,134 @@ TEST_CASE("pacing: on a slow link each request grows toward the target time and 
     for (auto n : fast.push_sizes) biggest = std::max(biggest, n);
     CHECK(biggest == 1000);
 }
+
+namespace {
+
+/// A world where device b has recorded 30 agreements (on the server) and device a 200 (not
+/// sent yet), and a's sync options: pipelined through `link`, fixed batches of 60.
+struct pull_behind_push {
+    sync_world w;
+    replica* a = nullptr;
+    fake_time t;
+    faulty_link link{w, &t};
+    sync_options o;
+    pull_behind_push() {
+        a = &w.add_device("170151");
+        auto& b = w.add_device("170151");
+        add_agreements(b, 30, "B");
+        w.sync_ok(b);
+        add_agreements(*a, 200);
+        link.rtt_ms = 100;  // time moves: an answer at steady time 0 would not count as one
+        o = on_fake_time(t);
+        o.adaptive = false;
+        o.push_batch = 60;
+        o.pipeline = link.pipeline();
+    }
+    result<sync_report> sync() { return minga::sync(*a, link.fn(), o); }
+};
+
+/// 1-based request number of the first request of `kind` in the link's log.
+int request_number(const faulty_link& link, const std::string& kind) {
+    int n = 0;
+    for (const auto& e : link.log) {
+        if (e != "answer") ++n;
+        if (e == kind) return n;
+    }
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("pipeline: the first pull goes right behind the last push batch, not a round trip later") {
+    pull_behind_push p;
+    auto rep = p.sync();
+    REQUIRE(rep.ok());
+    check_converged(p.w, *p.a, 230);
+    CHECK(rep->pulled == 30);
+    CHECK(p.link.resent() == 0);
+    // 1 hello, 4 batches (60, 60, 60, 20), 1 pull: the pull was sent before the last batch's
+    // answer came back, and one page was all it took.
+    CHECK(p.link.push_sizes == std::vector<std::size_t>{60, 60, 60, 20});
+    REQUIRE(p.link.pull_cursors.size() == 1);
+    std::size_t pushes = 0, answers = 0;
+    for (const auto& e : p.link.log) {
+        if (e == "pull") break;
+        pushes += e == "push";
+        answers += e == "answer";
+    }
+    CHECK(pushes == 4);
+    CHECK(answers < pushes);  // a batch was still unanswered when the pull went
+    CHECK(rep->requests == 6);
+}
+
+TEST_CASE("pipeline: a pull answer lost behind the push is asked again from the same cursor") {
+    pull_behind_push dry;
+    REQUIRE(dry.sync().ok());
+    const int pull_n = request_number(dry.link, "pull");
+    REQUIRE(pull_n == 6);
+
+    pull_behind_push p;
+    p.link.lose_answer = {pull_n};
+    auto rep = p.sync();
+    REQUIRE(rep.ok());
+    check_converged(p.w, *p.a, 230);
+    CHECK(rep->pulled == 30);
+    CHECK(p.link.resent() == 0);
+    REQUIRE(p.link.pull_cursors.size() == 2);
+    CHECK(p.link.pull_cursors[0] == p.link.pull_cursors[1]);
+}
+
+TEST_CASE("pipeline: a cut of the last batch loses the pull behind it too; both are sent again once") {
+    pull_behind_push p;
+    p.link.lose_answer = {5};  // the last batch (20 changes): applied, its answer lost
+    auto rep = p.sync();
+    REQUIRE(rep.ok());
+    check_converged(p.w, *p.a, 230);
+    CHECK(rep->pulled == 30);
+    CHECK(p.link.resent() == 20);  // that batch again, acknowledged without being applied twice
+    REQUIRE(p.link.pull_cursors.size() == 2);  // the first one never reached the server
+    CHECK(p.link.pull_cursors[0] == p.link.pull_cursors[1]);
+    CHECK(p.t.sleeps == std::vector<std::int64_t>{0});  // the first try after a cut goes at once
+}
+
+TEST_CASE("resume: the first try after a cut goes at once; a second failure in a row waits the backoff") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    add_agreements(a, 300);
+    w.sync_ok(a);
+    auto& b = w.add_device("170151");
+    fake_time t;
+    faulty_link link{w, &t};
+    sync_options o = on_fake_time(t);
+    o.page_bytes = 8 * 1024;  // several pages
+    o.adaptive = false;
+    // b has nothing to send and negotiated at enrolment: every request is a pull. The 3rd is
+    // cut; the 5th is cut and so is its first retry (the 6th).
+    link.lose_request = {3, 5, 6};
+    auto rep = minga::sync(b, link.fn(), o);
+    REQUIRE(rep.ok());
+    CHECK(b.conn().scalar_int("SELECT count(*) FROM agreement") == 300);
+    CHECK(scope_digest(b.conn(), b.gads()) == w.server_digest("170151"));
+    REQUIRE(t.sleeps.size() == 3);
+    CHECK(t.sleeps[0] == 0);
+    CHECK(t.sleeps[1] == 0);
+    CHECK(t.sleeps[2] <= backoff_ceiling(o.retry, 1));
+    CHECK(rep->retries == 3);
+}
+
+TEST_CASE("retry: a sync whose very first request fails waits the backoff (no answer yet: not a cut)") {
+    sync_world w;
+    auto& a = w.add_device("170151");
+    add_agreements(a, 10);
+    fake_time t;
+    faulty_link link{w, &t};
+    sync_options o = on_fake_time(t, 3);
+    link.lose_request = {1};
+    auto rep = minga::sync(a, link.fn(), o);
+    REQUIRE(rep.ok());
+    check_converged(w, a, 10);
+    REQUIRE(t.sleeps.size() == 1);
+    // Jitter seed 3 draws a wait above 0 (a wait of 0 would look like "at once").
+    CHECK(t.sleeps[0] > 0);
+    CHECK(t.sleeps[0] <= backoff_ceiling(o.retry, 0));
+}

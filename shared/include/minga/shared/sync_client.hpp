@@ -32,7 +32,8 @@ using transport_fn = std::function<result<std::vector<std::uint8_t>>(
 /// answer to the oldest request not yet answered. After a failure of either, the connection is
 /// closed and every unanswered request is lost: the server may have applied some of them, so
 /// only requests that are safe to send again travel this way (push batches, whose changes the
-/// server applies once by device sequence). Both empty: no pipelining.
+/// server applies once by device sequence, and the first pull request, sent behind the last
+/// batch). Both empty: no pipelining.
 struct pipeline_fns {
     std::function<status(std::span<const std::uint8_t> request, std::string_view bearer)> send;
     std::function<result<std::vector<std::uint8_t>>()> receive;
@@ -94,8 +95,9 @@ struct sync_options {
     /// an older version, e.g. 1 to behave as a v1 client against a v2 server).
     std::uint32_t max_protocol_version = protocol::current_version;
     /// When set, push batches go pipelined (sync_tuning::push_window in flight), so the link
-    /// carries the next batch while the server applies one and its ack travels back. The
-    /// transport given to `sync()` still carries every other request.
+    /// carries the next batch while the server applies one and its ack travels back, and the
+    /// first pull request goes right behind the last batch. The transport given to `sync()`
+    /// still carries every other request.
     pipeline_fns pipeline;
 };
 

@@ -40,6 +40,10 @@ inline constexpr std::uint32_t max_growth = 8;
 /// not spent idle per batch. A cut loses every batch in flight: two is enough to hide the
 /// round trip and keeps what a cut loses small.
 inline constexpr std::size_t push_window = 2;
+/// A pull page takes the rest of the pull when the rest is at most this share of a page more
+/// than the sizer asks for: a short last page would cost an idle round trip of its own (2G:
+/// a 5 KB tail took 0.7 s) for a page at most 1.5 times as long.
+inline constexpr double tail_merge = 0.5;
 /// Backoff: the wait before retry k (0-based) is uniform in [0, min(cap, base * 2^k)].
 inline constexpr std::int64_t backoff_base_ms = 500;
 inline constexpr std::int64_t backoff_cap_ms = 15'000;
@@ -79,6 +83,13 @@ private:
     std::uint32_t cap_;
     double rate_ = 0;  ///< units per ms of the last answered request; 0 before any
 };
+
+/// The bytes to ask for in a pull page: `ask` (the sizer's), or, when the rest of the pull
+/// (`rest_rows` at about `bytes_per_row` each, as the last page measured) is at most
+/// `ask * (1 + sync_tuning::tail_merge)`, enough for all of it (with a margin: a page's byte
+/// bound is soft and rows differ in size), at most `cap`. Pure.
+[[nodiscard]] std::uint32_t page_bytes_with_tail(std::uint32_t ask, std::uint64_t rest_rows,
+                                                 double bytes_per_row, std::uint32_t cap) noexcept;
 
 /// Retry rule for transient errors (`is_transient`: busy, unavailable, timeout).
 struct retry_policy {
