@@ -3,6 +3,7 @@
 // the carrier's link.
 #include "commands.hpp"
 #include "secure_link.hpp"
+#include "sync_text.hpp"
 
 #include <minga/shared/bundle.hpp>
 
@@ -104,7 +105,8 @@ void register_carry(CLI::App* bundle, cmd_env& env) {
             auto t = open_link(*r, url, p);
             if (!t) return p.fail(t.err());
             auto got = carry_bundle(*r, t->as_transport_fn(), *bytes);
-            if (!got) return p.fail(got.err());
+            // The server's refusal comes in Spanish only: explained by its code like a sync's.
+            if (!got) return fail_sync(p, *r, got.err());
             const std::string out = o->out.empty() ? o->file + ".respuesta" : o->out;
             if (auto ok = write_bundle_file(out, got->answer); !ok) return p.fail(ok.err());
             nlohmann::json doc = {{"ok", true},         {"number", got->number}, {"applied", got->applied},

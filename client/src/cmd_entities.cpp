@@ -25,6 +25,9 @@ struct form_options {
             if (opt->count() == 0) continue;
             std::string key(fs->option);
             if (is_set_kind(fs->kind)) {
+                // `--sdg ""` names the set with nothing in it (the store then empties it),
+                // however the parser hands the empty value over.
+                if (multi.at(key).empty()) f.emplace_back(key, "");
                 for (const auto& v : multi.at(key)) f.emplace_back(key, v);
             } else {
                 f.emplace_back(key, single.at(key));

@@ -24,30 +24,6 @@ std::string host_name() {
     return buf;
 }
 
-/// Prints a sync or enrol failure with what to do next, and returns its exit code. A refused
-/// credential (revoked, expired, unknown) is the operator's matter, not the network's: exit 2.
-/// `tally` (how far a sync got) is null for an enrolment, whose refusals are about the token
-/// and say so themselves.
-int fail_sync(printer& p, replica& r, const error& e, const sync_report* tally = nullptr) {
-    const auto pending = r.changes().pending_count();
-    const auto url = stored_link(r).server_url;
-    const bool refused = e.code == errc::unauthorized || e.code == errc::expired;
-    const error shown = explain_sync_failure(e, pending, url, tally);
-    const int code = refused ? static_cast<int>(exit_code::bad_input) : exit_for(e.code);
-    if (!p.json()) {
-        (void)p.fail(shown);
-        return code;
-    }
-    nlohmann::json doc = tally ? report_json(*tally) : nlohmann::json::object();
-    doc["ok"] = false;
-    doc["pending_changes"] = pending;
-    doc["error"] = {{"code", std::string(to_string(e.code))},
-                    {"field", e.field},
-                    {"message", p.en() ? shown.en : shown.es}};
-    p.out() << doc.dump() << '\n';
-    return code;
-}
-
 void register_enroll(CLI::App& app, cmd_env& env) {
     struct opts {
         std::string server;

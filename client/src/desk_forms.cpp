@@ -42,19 +42,54 @@ std::string options_html(const std::vector<desk_choice>& choices, const std::str
     return h;
 }
 
-/// The live rows of `table` that a reference field can point to, labelled by their title.
-std::vector<desk_choice> ref_choices(entity_service& svc, std::string_view table) {
+/// The live rows of `table` that a reference field can point to (only those under `parent_id`
+/// when given), labelled by their title, or by their dates for a period.
+std::vector<desk_choice> ref_choices(entity_service& svc, std::string_view table, const std::string& parent_id = "") {
     std::vector<desk_choice> out;
     for (const auto& e : entities()) {
         if (e.table != table || !e.writable) continue;
-        for (const auto& rec : svc.list(e, list_filter{"", desk_tuning::max_list_rows})) {
-            std::string label;
-            for (const auto& [k, v] : rec.fields)
-                if (label.empty() && std::holds_alternative<std::string>(v)) label = std::get<std::string>(v);
+        for (const auto& rec : svc.list(e, list_filter{parent_id, desk_tuning::max_list_rows})) {
+            std::string label, from, to;
+            for (const auto& [k, v] : rec.fields) {
+                const auto* text = std::get_if<std::string>(&v);
+                if (!text) continue;
+                if (k == "period_start") from = *text;
+                if (k == "period_end") to = *text;
+                if (label.empty() && !k.ends_with("_id")) label = *text;
+            }
+            if (!from.empty()) label = from + " – " + to;
             out.push_back({rec.id, label.empty() ? rec.id : label + " (" + rec.id.substr(0, 8) + ")"});
         }
     }
     return out;
+}
+
+/// For a reference to a kind that lives under a parent (a period under its indicator): the
+/// field of `spec` that names that parent, or null.
+const field_spec* parent_field(const entity_spec& spec, std::string_view table) {
+    for (const auto& target : entities()) {
+        if (target.table != table || !target.writable || target.owner_from.empty()) continue;
+        for (const auto& owner : target.fields) {
+            if (owner.column != target.owner_from) continue;
+            for (const auto& fs : spec.fields)
+                if (fs.kind == field_kind::ref && fs.arg == owner.arg) return &fs;
+        }
+    }
+    return nullptr;
+}
+
+/// The choices of a reference whose rows live under a parent named elsewhere in the form: only
+/// that parent's rows once it is chosen, else every row grouped under its parent's label.
+std::string scoped_ref_options(entity_service& svc, const field_spec& fs, const field_spec& parent,
+                               const form& values, const std::string& cur) {
+    const std::string parent_id = value_in(values, parent.option);
+    if (!parent_id.empty()) return options_html(ref_choices(svc, fs.arg, parent_id), cur, true);
+    std::string h = "<option value=\"\">—</option>";
+    for (const auto& p : ref_choices(svc, parent.arg)) {
+        const auto rows = ref_choices(svc, fs.arg, p.code);
+        if (!rows.empty()) h += fmt::format("<optgroup label=\"{}\">{}</optgroup>", esc(p.name), options_html(rows, cur, false));
+    }
+    return h;
 }
 
 bool is_catalogue_ref(std::string_view table) {
@@ -63,8 +98,8 @@ bool is_catalogue_ref(std::string_view table) {
     return true;
 }
 
-std::string control(const page_ctx& c, entity_service& svc, const field_spec& fs, const form& values,
-                    const std::string& attrs) {
+std::string control(const page_ctx& c, entity_service& svc, const entity_spec& spec, const field_spec& fs,
+                    const form& values, const std::string& attrs) {
     const std::string opt(fs.option);
     const std::string cur = value_in(values, opt);
     const std::string id = "f-" + opt;
@@ -107,6 +142,9 @@ std::string control(const page_ctx& c, entity_service& svc, const field_spec& fs
         case field_kind::ref:
             if (is_catalogue_ref(fs.arg))
                 return fmt::format(R"(<input type="text" id="{}" name="{}" value="{}"{}>)", id, opt, esc(cur), attrs);
+            if (const auto* parent = parent_field(spec, fs.arg))
+                return fmt::format(R"(<select id="{}" name="{}"{}>{}</select>)", id, opt, attrs,
+                                   scoped_ref_options(svc, fs, *parent, values, cur));
             return fmt::format(R"(<select id="{}" name="{}"{}>{}</select>)", id, opt, attrs,
                                options_html(ref_choices(svc, fs.arg), cur, true));
         case field_kind::text:
@@ -182,7 +220,7 @@ std::string field_html(const page_ctx& c, entity_service& svc, const field_spec&
     if (fs.kind == field_kind::sdg_set) input = checkbox_set(fs, sdg_choices(r, c.lang), v.values, attrs, "sdgs");
     else if (fs.kind == field_kind::location_set) input = checkbox_set(fs, parish_choices(r), v.values, attrs, "parishes");
     else if (fs.kind == field_kind::budget_set) input = budget_rows(c, fs, v.values, attrs);
-    else input = control(c, svc, fs, v.values, attrs);
+    else input = control(c, svc, *v.spec, fs, v.values, attrs);
     std::string h = fmt::format("<div class=\"field{}\">", bad ? " invalid" : "");
     if (group) h += fmt::format("<fieldset><legend>{}</legend>", esc(label));
     else h += fmt::format("<label for=\"f-{}\">{}</label>", opt, esc(label));
@@ -291,7 +329,9 @@ form changed_fields(const entity_spec& spec, const form& posted, const form& sto
             auto now = values_in(posted, opt), before = values_in(stored, opt);
             std::sort(now.begin(), now.end());
             std::sort(before.begin(), before.end());
-            if (now == before || now.empty()) continue;  // a set cannot be emptied from the desk
+            if (now == before) continue;
+            // A set left with nothing ticked is sent as one empty value: the store empties it.
+            if (now.empty()) out.emplace_back(opt, "");
             for (auto& x : values_in(posted, opt)) out.emplace_back(opt, std::move(x));
             continue;
         }

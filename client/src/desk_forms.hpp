@@ -35,7 +35,8 @@ struct form_view {
 [[nodiscard]] form form_from_post(const entity_spec& spec, const form_data& posted);
 
 /// The part of `posted` that differs from `stored` (an update writes only what changed; a
-/// cleared field goes as empty text, which the store reads as "no value").
+/// cleared field goes as empty text, which the store reads as "no value", and a set emptied
+/// in the form as one empty value, which the store reads as "no rows").
 [[nodiscard]] form changed_fields(const entity_spec& spec, const form& posted, const form& stored);
 
 /// The first value of `option` in `f`, or empty.

@@ -1,5 +1,7 @@
 #include "sync_text.hpp"
 
+#include <minga/shared/sync_client.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -77,8 +79,43 @@ nlohmann::json report_json(const sync_report& r) {
 
 namespace minga::client {
 
-error explain_sync_failure(const error& e, std::int64_t pending, std::string_view url,
+namespace {
+
+/// What a refusal with `code` means, in English, for a server message that came in Spanish
+/// only (the wire carries one language; clients localise by code, docs/protocol.md).
+std::string_view server_refusal_en(errc code) {
+    switch (code) {
+        case errc::bad_input: return "the server refused it as invalid";
+        case errc::not_found: return "the server does not have what was asked for";
+        case errc::conflict: return "the server refused it: it clashes with what the server already holds";
+        case errc::unauthorized: return "the server did not accept the credential or signature";
+        case errc::forbidden: return "the server refused it: it is outside this device's scope";
+        case errc::busy: return "the server is busy";
+        case errc::unavailable: return "the server cannot be reached";
+        case errc::bad_frame: return "the server could not read the request";
+        case errc::too_large: return "the server refused it as too large";
+        case errc::unsupported_version: return "the server does not speak this protocol version";
+        case errc::internal: return "the server failed with an internal error; tell the central office";
+        case errc::timeout: return "the server took too long";
+        case errc::expired: return "the server says the credential or code has expired";
+        case errc::ok: break;
+    }
+    return "the server refused it";
+}
+
+/// `e` with English words when it came from the server in Spanish only.
+error localised(const error& e) {
+    if (e.en != e.es || e.es.empty()) return e;
+    error out = e;
+    out.en = fmt::format("{} (the server's words, in Spanish: \"{}\")", server_refusal_en(e.code), e.es);
+    return out;
+}
+
+}  // namespace
+
+error explain_sync_failure(const error& server_error, std::int64_t pending, std::string_view url,
                            const sync_report* tally) {
+    const error e = localised(server_error);
     const bool refused = e.code == errc::unauthorized || e.code == errc::expired;
     if (refused && tally) {
         return make_error(
@@ -107,6 +144,26 @@ error explain_sync_failure(const error& e, std::int64_t pending, std::string_vie
                         e.en, en_far, pending));
     }
     return e;
+}
+
+int fail_sync(printer& p, replica& r, const error& e, const sync_report* tally) {
+    const auto pending = r.changes().pending_count();
+    const auto url = stored_link(r).server_url;
+    const bool refused = e.code == errc::unauthorized || e.code == errc::expired;
+    const error shown = explain_sync_failure(e, pending, url, tally);
+    const int code = refused ? static_cast<int>(exit_code::bad_input) : exit_for(e.code);
+    if (!p.json()) {
+        (void)p.fail(shown);
+        return code;
+    }
+    nlohmann::json doc = tally ? report_json(*tally) : nlohmann::json::object();
+    doc["ok"] = false;
+    doc["pending_changes"] = pending;
+    doc["error"] = {{"code", std::string(to_string(e.code))},
+                    {"field", e.field},
+                    {"message", p.en() ? shown.en : shown.es}};
+    p.out() << doc.dump() << '\n';
+    return code;
 }
 
 }  // namespace minga::client

@@ -95,7 +95,9 @@ std::vector<plan_demand> load_demand_plan(sql::db& db, const plan_options& opts)
     auto& goals = db.cached("SELECT DISTINCT goal FROM demand_sdg WHERE demand_id = ?1 AND deleted = 0 ORDER BY goal");
     auto& sectors = db.cached(
         "SELECT sector, percentage FROM demand_sector WHERE demand_id = ?1 AND deleted = 0 ORDER BY sector");
-    match_options mo{demand_tuning::coverage_offer_cap, today, false};
+    // One more than the cap: a demand with more candidates is told apart from one with exactly
+    // the cap ("500+" rather than "500").
+    match_options mo{demand_tuning::coverage_offer_cap + 1, today, false};
     for (auto& d : out) {
         d.provinces = provinces_of(db, d.id, d.owner_gad);
         {
@@ -109,7 +111,8 @@ std::vector<plan_demand> load_demand_plan(sql::db& db, const plan_options& opts)
             while (sectors.step()) d.sectors.emplace_back(sectors.get_text(0), sectors.get_double(1));
         }
         if (auto m = match_demand(db, d.id, mo); m && !m->empty()) {
-            d.offers_available = static_cast<std::int64_t>(m->size());
+            d.offers_capped = m->size() > demand_tuning::coverage_offer_cap;
+            d.offers_available = static_cast<std::int64_t>(std::min(m->size(), demand_tuning::coverage_offer_cap));
             d.best_offer = m->front().title;
         }
         d.agreement_id = signed_agreement(db, d.id);

@@ -159,7 +159,9 @@ report_table coverage_report(const std::vector<plan_demand>& plan, bool gaps_onl
         for (const auto& [code, pct] : d.sectors) sectors.push_back(code);
         t.rows.push_back({d.id, d.owner_gad, join_list(d.provinces, ';'), d.year, d.title, d.priority, d.modality,
                           join_list(goals, ';'), join_list(sectors, ';'),
-                          d.usd_cents ? report_cell(usd_cents{*d.usd_cents}) : report_cell(), d.offers_available,
+                          d.usd_cents ? report_cell(usd_cents{*d.usd_cents}) : report_cell(),
+                          d.offers_capped ? report_cell(std::to_string(d.offers_available) + "+")
+                                          : report_cell(d.offers_available),
                           d.best_offer.empty() ? report_cell() : report_cell(d.best_offer),
                           d.agreement_id.empty() ? report_cell() : report_cell(d.agreement_id),
                           std::string(d.gap() ? (en ? "yes" : "sí") : "no")});

@@ -77,6 +77,9 @@ result<checked_form> form_checker::check(const entity_spec& e, const form& f,
             for (const auto& [k, text] : f) {
                 if (k != fs.option) continue;
                 given = true;
+                // An empty value gives the set with no row from it: `--sdg ""` alone empties
+                // the stored set on update (a list is never "not given" once named).
+                if (text.empty()) continue;
                 auto row = check_child(fs, text, currency);
                 if (!row) return std::move(row).err();
                 set.rows.push_back(std::move(*row));

@@ -199,6 +199,20 @@ status form_checker::check_order(const entity_spec& e, const checked_form& out,
                           "indique la oferta (--offer) o el cooperante (--cooperant) de la postulación",
                           "give the offer (--offer) or the cooperant (--cooperant) applied to");
     }
+    // An observation's period is one of its indicator's periods.
+    if (e.table == "observation") {
+        if (auto period = get("period_id"); !period.empty()) {
+            auto& s = r_.conn().cached("SELECT indicator_id FROM reporting_period WHERE id = ?1");
+            sql::reset_guard g(s);
+            s.bind(1, period);
+            if (s.step() && s.get_text(0) != get("indicator_id")) {
+                return make_error(errc::bad_input, "--period",
+                                  "el período no es del indicador elegido; elija uno de los períodos de ese indicador",
+                                  "the period does not belong to the chosen indicator; choose one of that "
+                                  "indicator's periods");
+            }
+        }
+    }
     for (const auto& [from, to] : pairs) {
         auto a = get(from);
         auto b = get(to);

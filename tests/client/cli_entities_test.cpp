@@ -257,6 +257,19 @@ TEST_CASE("cli: a project's SDGs and sectors and locations and budget are child 
         // upsert 15, upsert 13, tombstone 6
         CHECK(pending_changes(s.c) == pending + 3);
     }
+    SECTION("an empty value empties a set; the other sets are kept") {
+        pending = pending_changes(s.c);
+        ok_json(s.c, {"project", "update", id, "--sdg", "", "--budget", ""});
+        auto upd = ok_json(s.c, {"project", "show", id});
+        CHECK(upd.at("project_sdg").empty());
+        CHECK(upd.at("project_budget").empty());
+        CHECK(upd.at("project_sector").size() == 1);
+        CHECK(upd.at("project_location").size() == 1);
+        CHECK(pending_changes(s.c) == pending + 3);  // tombstones of 6, 15 and the budget row
+        // Emptying an empty set writes nothing.
+        ok_json(s.c, {"project", "update", id, "--sdg", ""});
+        CHECK(pending_changes(s.c) == pending + 3);
+    }
     SECTION("deleting the project tombstones its child rows too") {
         pending = pending_changes(s.c);
         ok_json(s.c, {"project", "delete", id});

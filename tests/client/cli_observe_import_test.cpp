@@ -35,6 +35,19 @@ TEST_CASE("cli: observe records a field observation with its GPS point and devic
         REQUIRE(t.exited(0));
         CHECK(t.out.rfind("observación registrado: ", 0) == 0);
     }
+    SECTION("a period of another indicator is refused, naming --period") {
+        auto other = s.c.add({"indicator", "add", "--project", s.project, "--title", "Otro", "--unit", "u"});
+        auto mine = s.c.add({"period", "add", "--indicator", s.indicator, "--start", "2025-01-01", "--end", "2025-06-30"});
+        auto theirs = s.c.add({"period", "add", "--indicator", other, "--start", "2025-01-01", "--end", "2025-06-30"});
+        auto before = s.c.dump();
+        auto bad = s.c.run({"observe", "--indicator", s.indicator, "--value", "1", "--date", "2025-02-02",
+                            "--period", theirs});
+        INFO(bad.describe());
+        CHECK(bad.exited(2));
+        CHECK(bad.err.find("--period: el período no es del indicador elegido") != std::string::npos);
+        CHECK(dump_diff(before, s.c.dump()).empty());
+        ok_json(s.c, {"observe", "--indicator", s.indicator, "--value", "1", "--date", "2025-02-02", "--period", mine});
+    }
     SECTION("a latitude without a longitude is refused") {
         auto before = s.c.dump();
         auto bad = s.c.run({"observe", "--indicator", s.indicator, "--value", "1", "--date", "2025-02-02",

@@ -5,27 +5,26 @@
 #include "replica_fixture.hpp"
 
 #include <minga/shared/catalog_import.hpp>
+#include <minga/shared/entity_service.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace minga::test {
 
 namespace dk = minga::client::desk;
 
-class desk_world {
+/// A desk over the replica in `data_dir` (which must exist), driven in process: requests are
+/// built like the browser's and handed to desk_app::handle.
+class desk_driver {
 public:
     static constexpr std::uint16_t port = 48123;  // never bound: requests go straight to handle()
 
-    desk_world() : sync_(store_.dir()), app_(store_.dir(), dk::desk_secrets::make(port), sync_) {
-        import("organisations.csv", catalog_kind::organisations);
-        import("ngos.csv", catalog_kind::ngos);
-        import("offers.csv", catalog_kind::offers);
-    }
+    explicit desk_driver(const fs::path& data_dir) : sync_(data_dir), app_(data_dir, dk::desk_secrets::make(port), sync_) {}
 
-    [[nodiscard]] replica& r() { return store_.get(); }
     [[nodiscard]] const dk::desk_secrets& secrets() const { return app_.secrets(); }
     [[nodiscard]] dk::desk_sync& sync() { return sync_; }
 
@@ -50,6 +49,27 @@ public:
     }
     dk::response handle(const dk::request& req) { return app_.handle(req); }
 
+private:
+    dk::desk_sync sync_;
+    dk::desk_app app_;
+};
+
+/// The replica of a desk_world, in a base of its own so it exists before the desk opens it.
+struct desk_store {
+    temp_replica store_;
+};
+
+/// A desk over a fresh replica (GAD 170151) with the sample organisations and offers.
+class desk_world : private desk_store, public desk_driver {
+public:
+    desk_world() : desk_driver(store_.dir()) {
+        import("organisations.csv", catalog_kind::organisations);
+        import("ngos.csv", catalog_kind::ngos);
+        import("offers.csv", catalog_kind::offers);
+    }
+
+    [[nodiscard]] replica& r() { return store_.get(); }
+
     [[nodiscard]] std::int64_t pending() {
         store_.reopen();
         return r().changes().pending_count();
@@ -69,11 +89,31 @@ private:
         if (!s) throw std::runtime_error("import failed: " + s.err().text("en"));
         r().commit(tx);
     }
-
-    temp_replica store_;
-    dk::desk_sync sync_;
-    dk::desk_app app_;
 };
+
+/// The body an edit page of record `id` posts back: every stored value as the form shows it
+/// (budget rows as their three inputs), except the options in `emptied`, left blank as a person
+/// who unticks or clears them would leave them.
+[[nodiscard]] inline std::string edit_body(replica& r, std::string_view kind, const std::string& id,
+                                           const std::set<std::string>& emptied) {
+    entity_service svc(r);
+    const auto& e = *find_entity(kind);
+    auto rec = svc.get(e, id);
+    if (!rec) throw std::runtime_error("edit_body: " + rec.err().text("en"));
+    std::string body;
+    for (const auto& [opt, v] : svc.form_of(e, *rec)) {
+        if (emptied.count(opt)) continue;
+        if (opt == "budget") {
+            const auto a = v.find(':'), b = v.find(':', a + 1);
+            body += "&budget-start=" + dk::url_encode(v.substr(0, a)) + "&budget-end=" +
+                    dk::url_encode(v.substr(a + 1, b - a - 1)) + "&budget-amount=" + dk::url_encode(v.substr(b + 1));
+            continue;
+        }
+        body += "&" + opt + "=" + dk::url_encode(v);
+    }
+    if (emptied.count("budget")) body += "&budget-start=&budget-end=&budget-amount=";
+    return body.empty() ? body : body.substr(1);
+}
 
 /// The id in a 303 Location "/proyectos/ID?hecho=creado".
 [[nodiscard]] inline std::string created_id(const dk::response& res) {

@@ -192,6 +192,92 @@ TEST_CASE("desk: forms write through the store API, edits only what changed", "[
     CHECK(contains(page, "value=\"50\""));  // 100 of 200: half way
 }
 
+TEST_CASE("desk: an edit that leaves a list empty empties it, row and outbox together", "[client][desk][lists]") {
+    desk_world w;
+    auto res = w.post("/proyectos", good_project + "&sector=14030");
+    REQUIRE(res.result() == http::status::see_other);
+    const auto id = created_id(res);
+    REQUIRE(w.count("project_sdg") == 2);
+    REQUIRE(w.count("project_budget") == 1);
+    REQUIRE(w.count("project_sector") == 1);
+    const auto seq = all_pending(w.r()).back().seq;
+
+    // The same form with no SDG or parish ticked, the budget rows blanked and the sectors'
+    // text area emptied.
+    auto upd = w.post("/proyectos/" + id, edit_body(w.r(), "project", id, {"sdg", "location", "budget", "sector"}) +
+                                              "&sector=");
+    CHECK(upd.result() == http::status::see_other);
+    CHECK(w.count("project_sdg") == 0);
+    CHECK(w.count("project_location") == 0);
+    CHECK(w.count("project_budget") == 0);
+    CHECK(w.count("project_sector") == 0);
+    CHECK(w.count("project") == 1);
+    // Every removed child row went to the outbox as a delete, and nothing else did.
+    std::map<std::string, int> deletes;
+    for (const auto& c : pending_after(w.r(), seq)) {
+        CHECK(c.op == change_op::remove);
+        ++deletes[c.table];
+    }
+    CHECK(deletes == std::map<std::string, int>{
+                         {"project_budget", 1}, {"project_location", 1}, {"project_sdg", 2}, {"project_sector", 1}});
+    auto edit = w.get("/proyectos/" + id + "/editar");
+    CHECK_FALSE(contains(edit, " checked"));
+    // Saving the emptied form again changes nothing.
+    const auto after = w.pending();
+    CHECK(w.post("/proyectos/" + id, edit_body(w.r(), "project", id, {})).result() == http::status::see_other);
+    CHECK(w.pending() == after);
+}
+
+TEST_CASE("desk: the observation form offers only the chosen indicator's periods and refuses another's",
+          "[client][desk][periods]") {
+    desk_world w;
+    const auto project = created_id(w.post("/proyectos", good_project));
+    const auto water = created_id(w.post("/indicadores", "project=" + project + "&title=Familias+con+agua&unit=familias"));
+    const auto trees = created_id(w.post("/indicadores", "project=" + project + "&title=Hectareas&unit=ha"));
+    REQUIRE(w.post("/seguimiento/" + water + "/periodo", "start=2025-01-01&end=2025-06-30").result() == http::status::see_other);
+    REQUIRE(w.post("/seguimiento/" + trees + "/periodo", "start=2025-07-01&end=2025-12-31").result() == http::status::see_other);
+    entity_service svc(w.r());
+    const auto& period_spec = *find_entity("period");
+    const auto water_period = svc.list(period_spec, list_filter{water, 0}).at(0).id;
+    const auto trees_period = svc.list(period_spec, list_filter{trees, 0}).at(0).id;
+
+    // On the indicator's page: its period, labelled by its dates, and not the other's.
+    auto page = w.get("/seguimiento/" + water);
+    CHECK(contains(page, "<option value=\"" + water_period + "\">" + water_period + " · 2025-01-01 – 2025-06-30 ("));
+    CHECK_FALSE(contains(page, trees_period));
+    // A new observation with no indicator chosen yet: every period, grouped by indicator.
+    auto blank = w.get("/observaciones/nuevo");
+    CHECK(contains(blank, "<optgroup label=\"Familias con agua (" + water.substr(0, 8) + ")\"><option value=\"" + water_period));
+    CHECK(contains(blank, "<optgroup label=\"Hectareas (" + trees.substr(0, 8) + ")\"><option value=\"" + trees_period));
+    // With the indicator given, only its periods.
+    auto chosen = w.get("/observaciones/nuevo?indicator=" + trees);
+    CHECK(contains(chosen, trees_period));
+    CHECK_FALSE(contains(chosen, water_period));
+
+    // Another indicator's period is refused, naming the field, and nothing is written.
+    const auto before = w.pending();
+    auto bad = w.post("/seguimiento/" + water + "/observacion", "date=2025-03-10&value=4&period=" + trees_period);
+    CHECK(bad.result() == http::status::unprocessable_entity);
+    CHECK(contains(bad, "id=\"err-period\""));
+    CHECK(contains(bad, "el período no es del indicador elegido"));
+    auto bad_new = w.post("/observaciones", "indicator=" + trees + "&date=2025-03-10&value=4&period=" + water_period);
+    CHECK(bad_new.result() == http::status::unprocessable_entity);
+    CHECK(contains(bad_new, "id=\"err-period\""));
+    auto req = w.make(http::verb::post, "/seguimiento/" + water + "/observacion",
+                      std::string(dk::token_field) + "=" + w.secrets().form_token + "&date=2025-03-10&value=4&period=" +
+                          trees_period);
+    req.set(http::field::cookie, std::string(dk::session_cookie) + "=" + w.secrets().session + "; minga_idioma=en");
+    auto en = w.handle(req);
+    CHECK(en.result() == http::status::unprocessable_entity);
+    CHECK(contains(en, "the period does not belong to the chosen indicator"));
+    CHECK(w.pending() == before);
+    CHECK(w.count("observation") == 0);
+    // Its own period is accepted.
+    CHECK(w.post("/seguimiento/" + water + "/observacion", "date=2025-03-10&value=4&period=" + water_period).result() ==
+          http::status::see_other);
+    CHECK(w.count("observation") == 1);
+}
+
 TEST_CASE("desk: offer search by words and filters", "[client][desk]") {
     desk_world w;
     auto all = w.get("/ofertas?q=agua");

@@ -90,6 +90,18 @@ TEST_CASE("bundle: bad files and revoked devices are refused with a clear reason
     auto cut_carried = team.run({"bundle", "carry", (parish.scratch() / "cortado.mingab").string()});
     CHECK_FALSE(cut_carried.exited(0));
     CHECK(cut_carried.err.find("el paquete está truncado") != std::string::npos);
+    // With --lang en the carrier reads what the refusal's code means in English, then the
+    // server's own (Spanish) words; the same code in --json.
+    auto cut_en = team.run({"--lang", "en", "bundle", "carry", (parish.scratch() / "cortado.mingab").string()});
+    CHECK(cut_en.exit_code == cut_carried.exit_code);
+    CHECK(cut_en.err.find("the server refused it as invalid (the server's words, in Spanish: \"el paquete está "
+                          "truncado") != std::string::npos);
+    CHECK(cut_carried.err.find("the server refused it") == std::string::npos);
+    auto cut_json = team.run_json({"--lang", "en", "bundle", "carry", (parish.scratch() / "cortado.mingab").string()});
+    const auto doc = json_of(cut_json);
+    CHECK(doc.at("ok") == false);
+    CHECK(doc.at("error").at("code") == "bad_input");
+    CHECK(doc.at("error").at("message").get<std::string>().rfind("the server refused it as invalid", 0) == 0);
 
     // An answer is not a bundle and a bundle is not an answer.
     auto wrong_kind = parish.run({"bundle", "import", stick.string()});

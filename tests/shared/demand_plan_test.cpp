@@ -1,10 +1,12 @@
 // The national demand plan on the server after a real in-process sync of two GADs' demands:
 // totals, the split by province, coverage and gaps, against figures worked out here by hand.
+#include "offer_catalog.hpp"
 #include "sync_fixture.hpp"
 
 #include <minga/shared/application.hpp>
 #include <minga/shared/catalog_import.hpp>
 #include <minga/shared/demand_plan.hpp>
+#include <minga/shared/demand_tuning.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -135,4 +137,45 @@ TEST_CASE("demand plan: --by accepts the demand reports and names a bad one") {
     REQUIRE(bad.has_value());
     REQUIRE_FALSE(bad->ok());
     CHECK(bad->err().field == "--by");
+}
+
+TEST_CASE("demand plan: offers counted per demand stop at the cap and say \"500+\" beyond it") {
+    constexpr auto cap = demand_tuning::coverage_offer_cap;
+    sync_world w;
+    {
+        std::ifstream orgs(std::string(MINGA_SOURCE_DIR) + "/data/samples/organisations.csv");
+        REQUIRE(w.server->import_catalog(catalog_kind::organisations, orgs).ok());
+        // `cap` offers on SDG 6 and one more on SDG 7.
+        auto offers = test::same_theme_offers(cap, "6", "OF-AGUA");
+        auto more = test::same_theme_offers(1, "7", "OF-ENERGIA");
+        offers.insert(offers.end(), more.begin(), more.end());
+        std::istringstream csv(test::offers_csv(offers));
+        REQUIRE(w.server->import_catalog(catalog_kind::offers, csv).ok());
+    }
+    auto& parish = w.add_device("170151");
+    w.sync_ok(parish);
+    add(parish, "demand", {{"title", "Exactamente el tope"}, {"year", "2026"}, {"modality", "mixta"}, {"sdg", "6"}});
+    add(parish, "demand", {{"title", "Uno sobre el tope"}, {"year", "2026"}, {"modality", "mixta"}, {"sdg", "6"},
+                           {"sdg", "7"}});
+    w.sync_ok(parish);
+
+    auto plan = load_demand_plan(w.server->conn(), plan_options{2026, "2026-06-01"});
+    REQUIRE(plan.size() == 2);
+    for (const auto& d : plan) {
+        INFO(d.title);
+        CHECK(d.offers_available == static_cast<std::int64_t>(cap));
+        CHECK(d.offers_capped == (d.title == "Uno sobre el tope"));
+        CHECK_FALSE(d.gap());
+    }
+    const auto es = coverage_report(plan, false, "es");
+    const auto en = coverage_report(plan, false, "en");
+    for (std::size_t row = 0; row < 2; ++row) {
+        const bool over = std::get<std::string>(cell(es, row, "titulo")) == "Uno sobre el tope";
+        if (over) {
+            CHECK(std::get<std::string>(cell(es, row, "ofertas_disponibles")) == std::to_string(cap) + "+");
+            CHECK(std::get<std::string>(cell(en, row, "offers_available")) == std::to_string(cap) + "+");
+        } else {
+            CHECK(num(cell(es, row, "ofertas_disponibles")) == static_cast<std::int64_t>(cap));
+        }
+    }
 }

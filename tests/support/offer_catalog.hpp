@@ -78,6 +78,26 @@ inline std::vector<gen_offer> generate_offers(std::size_t n, unsigned seed) {
     return out;
 }
 
+/// `n` open offers (no deadline, no eligibility or territory limits) that all share SDG `sdg`,
+/// coded PREFIX-00000...: every one of them is a candidate for a demand with that SDG (for
+/// tests of the match and coverage limits).
+inline std::vector<gen_offer> same_theme_offers(std::size_t n, const std::string& sdg, const std::string& prefix) {
+    std::vector<gen_offer> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        char code[32];
+        std::snprintf(code, sizeof code, "%s-%05zu", prefix.c_str(), i);
+        gen_offer o;
+        o.code = code;
+        o.title = "Oferta " + o.code;
+        o.cooperant = gen_cooperants[i % gen_cooperants.size()];
+        o.modality = "mixta";
+        o.sdgs = {sdg};
+        o.status = "permanente";
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 inline std::string join_semicolon(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : ";") + x;

@@ -40,6 +40,7 @@ struct plan_demand {
     std::vector<std::pair<std::string, double>> sectors;  ///< code, percentage
     std::optional<std::int64_t> usd_cents;  ///< nullopt: no usable rate; 0 when no amount
     std::int64_t offers_available = 0;      ///< capped at demand_tuning::coverage_offer_cap
+    bool offers_capped = false;             ///< more candidates than the cap (shown as "500+")
     std::string best_offer;                 ///< title of the best-ranked offer
     std::string agreement_id;               ///< a signed agreement for it, if any
     [[nodiscard]] bool gap() const noexcept { return offers_available == 0 && agreement_id.empty(); }
