@@ -17,7 +17,7 @@ using namespace rpt;
 bool has_report_tables(sql::db& db) {
     return db.scalar_int(
                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-               "('rpt_meta', 'change_index', 'rpt_indicator')") == 3;
+               "('rpt_meta', 'change_index', 'rpt_indicator', 'rpt_dedup_key')") == 4;
 }
 
 error not_central() {
@@ -55,23 +55,21 @@ computed read_phase(sql::db& db, const consolidate_options& opts) {
     c.source_seq = db.scalar_int("SELECT coalesce(max(seq), 0) FROM change_index");
     fx_table fx(db);
     gad_places places(db);
-    c.dedup = load_heads_and_dedup(db);
-    step(opts, "heads");
-    id_set dups;
-    for (const auto& [id, owner] : c.dedup.duplicate_of) dups.insert(id);
-    if (!c.full) {
-        c.scope = find_touched(db, *c.previous_seq, fx, c.dedup, places);
+    if (c.full) {
+        c.dedup = dedup_all(db);
+        step(opts, "heads");
+    } else {
+        c.scope = find_touched(db, *c.previous_seq, fx, places, c.dedup);
         step(opts, "touched");
     }
+    id_set dups;
+    for (const auto& [id, d] : c.dedup.duplicate_of) dups.insert(id);
     c.projects = compute_projects(db, fx, places, c.full ? nullptr : &c.scope.projects, dups);
     step(opts, "projects");
     c.indicators = compute_indicators(db, places, c.full ? nullptr : &c.scope.indicators, dups);
     step(opts, "indicators");
-    for (const auto& h : c.dedup.heads) {
-        auto d = c.dedup.duplicate_of.find(h.id);
-        if (d != c.dedup.duplicate_of.end() && (c.full || c.scope.projects.count(h.id)))
-            c.duplicates.push_back({h.id, h.key, d->second});
-    }
+    for (const auto& [id, d] : c.dedup.duplicate_of)
+        if (c.full || c.scope.projects.count(id)) c.duplicates.push_back({id, d.key, d.counted_owner});
     c.rates = fx.rates();
     snapshot.end();
     step(opts, "read");
@@ -192,6 +190,24 @@ void write_indicators(sql::db& db, const std::vector<indicator_row>& rows) {
 }
 
 void write_rest(sql::db& db, const computed& c) {
+    // The dedup keys the next incremental run decides from (central_v12).
+    if (c.full) {
+        db.exec("DELETE FROM rpt_dedup_key");
+    } else {
+        auto del = db.prepare("DELETE FROM rpt_dedup_key WHERE project_id = ?1");
+        for (const auto& id : c.dedup.rewritten) {
+            del.bind(1, id);
+            del.exec();
+            del.reset();
+        }
+    }
+    auto k = db.prepare(
+        "INSERT INTO rpt_dedup_key(project_id, dedup_key, owner_gad) VALUES (?1, ?2, ?3)");
+    for (const auto& r : c.dedup.keys) {
+        k.bind(1, r.project).bind(2, r.key).bind(3, r.owner);
+        k.exec();
+        k.reset();
+    }
     auto d = db.prepare(
         "INSERT INTO rpt_duplicate(project_id, owner_gad, dedup_key, counted_owner) "
         "SELECT ?1, owner_gad, ?2, ?3 FROM project WHERE id = ?1");

@@ -78,7 +78,7 @@ struct consolidate_options {
 /// run (change_index seq > rpt_meta.source_seq, rate changes, dedup changes) and give exactly
 /// the tables a full run gives. Idempotent: two runs over the same data give identical tables
 /// (`rpt_meta.as_of_ms` aside, which is `now_ms`). `central_db` must be a central store
-/// (migrated to central_v4 at least); otherwise `errc::not_found`. When another run commits
+/// (migrated to central_v12 at least); otherwise `errc::not_found`. When another run commits
 /// between this one's snapshot and its write, this one writes nothing: `errc::busy`.
 [[nodiscard]] result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_ms,
                                                         const consolidate_options& opts);
