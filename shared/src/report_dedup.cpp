@@ -30,7 +30,7 @@ void decide(const std::string& key, const std::vector<key_row>& members, dedup_r
     for (const auto& m : members)
         if (!counted || m.owner < *counted) counted = &m.owner;
     for (const auto& m : members)
-        if (m.owner != *counted) out.duplicate_of[m.project] = {key, *counted};
+        if (m.owner != *counted) out.duplicate_of[m.project] = {m.owner, key, *counted};
 }
 
 }  // namespace
@@ -65,8 +65,8 @@ dedup_result dedup_all(sql::db& db) {
 dedup_result dedup_changed(sql::db& db, const id_set& heads_changed, id_set& recompute) {
     dedup_result out;
     // The last run's decisions (a few hundred rows): what stays as it was.
-    auto d = db.prepare("SELECT project_id, dedup_key, counted_owner FROM rpt_duplicate");
-    while (d.step()) out.duplicate_of[d.get_text(0)] = {d.get_text(1), d.get_text(2)};
+    auto d = db.prepare("SELECT project_id, owner_gad, dedup_key, counted_owner FROM rpt_duplicate");
+    while (d.step()) out.duplicate_of[d.get_text(0)] = {d.get_text(1), d.get_text(2), d.get_text(3)};
     const auto before = out.duplicate_of;
 
     // The keys the changed projects had and have now: only those are decided again.
@@ -113,7 +113,7 @@ dedup_result dedup_changed(sql::db& db, const id_set& heads_changed, id_set& rec
     for (const auto& [id, now] : out.duplicate_of) {
         auto was = before.find(id);
         if (was == before.end() || was->second.counted_owner != now.counted_owner ||
-            was->second.key != now.key)
+            was->second.key != now.key || was->second.owner != now.owner)
             recompute.insert(id);
     }
     for (const auto& [id, was] : before)

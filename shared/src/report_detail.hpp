@@ -70,9 +70,9 @@ struct key_row {
     std::string project, key, owner;  ///< key: the normalised reference of its live agreement
 };
 
-/// The GAD whose record of a duplicate is counted instead, and the key they share.
+/// A duplicate's own GAD, the key it shares, and the GAD whose record is counted instead.
 struct duplicate {
-    std::string key, counted_owner;
+    std::string owner, key, counted_owner;
 };
 
 /// Which live projects are counted (the dedup rule).
