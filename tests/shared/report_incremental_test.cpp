@@ -260,3 +260,37 @@ TEST_CASE("consolidation: an incremental run re-decides a co-financing group whe
     g.run(false);
     CHECK(dump_rpt(g.db()) == incremental);
 }
+
+TEST_CASE("consolidation: an incremental run writes only the report rows that changed") {
+    generated_world g(minga::testing::small_shape(60, 17));
+    g.run(true);
+    // A project synced again without a change: recomputed, nothing written.
+    auto project = ids_of(g.db(), "rpt_project", "1", "project_id").front();
+    bump(g.db(), "project", project);
+    auto same = g.run(true);
+    CHECK(same.recomputed_projects == 1);
+    CHECK(same.rows_unchanged > 0);
+    CHECK(same.rows_updated == 0);
+    CHECK(same.rows_inserted == 0);
+    CHECK(same.rows_deleted == 0);
+    // Its beneficiaries changed: its row (and parts) updated; a location added and an SDG
+    // removed: a row inserted and one deleted; the result equals a full rebuild.
+    g.db().exec("UPDATE project SET beneficiaries = coalesce(beneficiaries, 0) + 3 WHERE id = '" +
+                project + "'");
+    bump(g.db(), "project", project);
+    auto sdg = ids_of(g.db(), "project_sdg", "deleted = 0 AND project_id = '" + project + "'");
+    REQUIRE_FALSE(sdg.empty());
+    g.db().exec("UPDATE project_sdg SET deleted = 1 WHERE id = '" + sdg.front() + "'");
+    bump(g.db(), "project_sdg", sdg.front());
+    g.db().exec(
+        "INSERT INTO project_location(id, owner_gad, project_id, hlc, territory, share) SELECT "
+        "'loc-new', owner_gad, id, hlc, '090150', 50 FROM project WHERE id = '" + project + "'");
+    bump(g.db(), "project_location", "loc-new");
+    auto changed = g.run(true);
+    CHECK(changed.rows_updated > 0);
+    CHECK(changed.rows_inserted > 0);
+    CHECK(changed.rows_deleted > 0);
+    auto incremental = dump_rpt(g.db());
+    g.run(false);
+    CHECK(dump_rpt(g.db()) == incremental);
+}
