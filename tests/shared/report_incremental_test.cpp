@@ -282,9 +282,16 @@ TEST_CASE("consolidation: an incremental run writes only the report rows that ch
     REQUIRE_FALSE(sdg.empty());
     g.db().exec("UPDATE project_sdg SET deleted = 1 WHERE id = '" + sdg.front() + "'");
     bump(g.db(), "project_sdg", sdg.front());
+    // A parish where the project has no part yet.
+    auto parish = ids_of(g.db(), "territorial_unit",
+                         "length(code) = 6 AND code NOT IN (SELECT territory FROM "
+                         "rpt_project_territory WHERE project_id = '" +
+                             project + "')",
+                         "code")
+                      .front();
     g.db().exec(
         "INSERT INTO project_location(id, owner_gad, project_id, hlc, territory, share) SELECT "
-        "'loc-new', owner_gad, id, hlc, '090150', 50 FROM project WHERE id = '" + project + "'");
+        "'loc-new', owner_gad, id, hlc, '" + parish + "', 50 FROM project WHERE id = '" + project + "'");
     bump(g.db(), "project_location", "loc-new");
     auto changed = g.run(true);
     CHECK(changed.rows_updated > 0);
