@@ -16,6 +16,9 @@ CREATE INDEX rpt_dedup_key_key ON rpt_dedup_key(dedup_key, owner_gad);
 -- B-tree, like the other rpt_* tables): an incremental run reads and updates a row with one
 -- descent instead of two (key index, then table). They hold derived data only: emptied here,
 -- rebuilt by the next run.
+-- rpt_project: as central_v2 + v4 (committed/disbursed NULL: a line has no usable rate;
+-- unconverted_currencies comma separated, sorted). No comments inside the statement: SQLite
+-- rewrites its text on ALTER TABLE ... DROP COLUMN.
 DROP TABLE rpt_project;
 CREATE TABLE rpt_project (
   project_id             TEXT PRIMARY KEY,
@@ -29,10 +32,10 @@ CREATE TABLE rpt_project (
   year                   INTEGER,
   committed_basis        TEXT NOT NULL
                          CHECK (committed_basis IN ('commitment','committed_budget','budget','none')),
-  committed_usd_cents    INTEGER,  -- NULL: a line of the basis has no usable rate
-  disbursed_usd_cents    INTEGER,  -- NULL: a disbursement has no usable rate
+  committed_usd_cents    INTEGER,
+  disbursed_usd_cents    INTEGER,
   beneficiaries          INTEGER,
-  unconverted_currencies TEXT NOT NULL DEFAULT '',  -- comma separated, sorted
+  unconverted_currencies TEXT NOT NULL DEFAULT '',
   no_amount              INTEGER NOT NULL DEFAULT 0,
   rescaled               INTEGER NOT NULL DEFAULT 0,
   no_territory           INTEGER NOT NULL DEFAULT 0
