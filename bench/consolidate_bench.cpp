@@ -295,7 +295,8 @@ int main(int argc, char** argv) {
         });
         doc["goal"] = {{"speedup_min", 20},
                        {"measured", "clustered_1pct.speedup"},
-                       {"met", doc["clustered_1pct"]["speedup"].get<double>() >= 20}};
+                       {"met", doc["clustered_1pct"]["speedup"].get<double>() >= 20},
+                       {"met_cpu", doc["clustered_1pct"]["speedup_cpu"].get<double>() >= 20}};
         doc["identical_tables"] = ok;
     }
     fs::remove_all(work);
