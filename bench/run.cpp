@@ -109,7 +109,8 @@ json summarize(const json& b) {
             {"full", at(d, "/full/seconds")},
             {"incremental_1pct", at(d, "/clustered_1pct/incremental_seconds")},
             {"baseline_full_same_round", at(d, "/clustered_1pct/full_seconds")},
-            {"speedup", at(d, "/clustered_1pct/speedup")}};
+            {"speedup", at(d, "/clustered_1pct/speedup")},
+            {"speedup_cpu", at(d, "/clustered_1pct/speedup_cpu")}};
     }
     if (has("match_bench")) {
         const auto& d = b.at("match_bench");
@@ -177,7 +178,9 @@ void table(const json& s, std::ostream& out) {
     row("consolidation full / incr., s",
         fmt(g("consolidation_seconds", "full"), 2) + " / " +
             fmt(g("consolidation_seconds", "incremental_1pct"), 3),
-        "full in the same round " + fmt(g("consolidation_seconds", "baseline_full_same_round"), 2));
+        "full in the same round " + fmt(g("consolidation_seconds", "baseline_full_same_round"), 2) +
+            ", speedup " + fmt(g("consolidation_seconds", "speedup"), 1) + "x (CPU " +
+            fmt(g("consolidation_seconds", "speedup_cpu"), 1) + "x)");
     row("load test, s", fmt(g("load", "seconds"), 1),
         fmt(g("load", "devices")) + " devices, errors " + fmt(g("load", "errors")) +
             ", converged " + fmt(g("load", "converged")));

@@ -2,11 +2,10 @@
 // Two phases: everything is computed from one read snapshot (WAL: devices keep syncing
 // meanwhile), then written in one short BEGIN IMMEDIATE transaction, so a failed or killed
 // run leaves the previous report untouched.
-#include "report_detail.hpp"
+#include "report_rows.hpp"
 #include "text_list.hpp"
 
 #include <algorithm>
-#include <array>
 
 namespace minga {
 
@@ -17,7 +16,7 @@ using namespace rpt;
 bool has_report_tables(sql::db& db) {
     return db.scalar_int(
                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-               "('rpt_meta', 'change_index', 'rpt_indicator')") == 3;
+               "('rpt_meta', 'change_index', 'rpt_indicator', 'rpt_dedup_key')") == 4;
 }
 
 error not_central() {
@@ -35,7 +34,8 @@ struct computed {
     touched scope;  // incremental only
     std::vector<project_row> projects;
     std::vector<indicator_row> indicators;
-    std::vector<std::array<std::string, 3>> duplicates;  // project, dedup key, counted owner
+    std::vector<std::pair<std::string, duplicate>> duplicates;  // to write (all, or the scope's)
+    std::array<table_rows, report_table_count> tables;           // incremental: rows as values
     dedup_result dedup;
     std::map<std::string, fx_table::rate_list, std::less<>> rates;
 };
@@ -55,23 +55,22 @@ computed read_phase(sql::db& db, const consolidate_options& opts) {
     c.source_seq = db.scalar_int("SELECT coalesce(max(seq), 0) FROM change_index");
     fx_table fx(db);
     gad_places places(db);
-    c.dedup = load_heads_and_dedup(db);
-    step(opts, "heads");
-    id_set dups;
-    for (const auto& [id, owner] : c.dedup.duplicate_of) dups.insert(id);
-    if (!c.full) {
-        c.scope = find_touched(db, *c.previous_seq, fx, c.dedup, places);
+    if (c.full) {
+        c.dedup = dedup_all(db);
+        step(opts, "heads");
+    } else {
+        c.scope = find_touched(db, *c.previous_seq, fx, places, c.dedup);
         step(opts, "touched");
     }
+    id_set dups;
+    for (const auto& [id, d] : c.dedup.duplicate_of) dups.insert(id);
     c.projects = compute_projects(db, fx, places, c.full ? nullptr : &c.scope.projects, dups);
     step(opts, "projects");
     c.indicators = compute_indicators(db, places, c.full ? nullptr : &c.scope.indicators, dups);
     step(opts, "indicators");
-    for (const auto& h : c.dedup.heads) {
-        auto d = c.dedup.duplicate_of.find(h.id);
-        if (d != c.dedup.duplicate_of.end() && (c.full || c.scope.projects.count(h.id)))
-            c.duplicates.push_back({h.id, h.key, d->second});
-    }
+    for (const auto& [id, d] : c.dedup.duplicate_of)
+        if (c.full || c.scope.projects.count(id)) c.duplicates.emplace_back(id, d);
+    if (!c.full) c.tables = report_tables({c.projects, c.indicators, c.duplicates});
     c.rates = fx.rates();
     snapshot.end();
     step(opts, "read");
@@ -90,115 +89,42 @@ void fill_scope(sql::db& db, const computed& c) {
     fill_temp(db, "rpt_w_indicator", indicators);
 }
 
-void delete_scope(sql::db& db, const computed& c) {
-    if (c.full) {
-        db.exec(
-            "DELETE FROM rpt_project_cooperant; DELETE FROM rpt_project_sdg; "
-            "DELETE FROM rpt_project_territory; DELETE FROM rpt_project_sector; "
-            "DELETE FROM rpt_project; DELETE FROM rpt_duplicate; "
-            "DELETE FROM rpt_indicator_territory; DELETE FROM rpt_indicator;");
-        return;
+/// A full run: every rpt_* table emptied and every row inserted, bound straight from the
+/// computed rows.
+void write_all(sql::db& db, const computed& c, write_counts& n) {
+    std::vector<sql::stmt> ins;
+    for (const auto& t : report_table_specs()) {
+        db.exec(std::string("DELETE FROM ") + t.table);
+        ins.push_back(db.prepare(insert_sql(t)));
     }
-    // Each by its key's index: the rows of the scope only, never a scan of the table.
-    for (const char* table : {"rpt_project_cooperant", "rpt_project_sdg", "rpt_project_territory",
-                              "rpt_project_sector", "rpt_project", "rpt_duplicate"})
-        db.exec(std::string("DELETE FROM ") + table +
-                " WHERE project_id IN (SELECT id FROM temp.rpt_w_project)");
-    for (const char* table : {"rpt_indicator_territory", "rpt_indicator"})
-        db.exec(std::string("DELETE FROM ") + table +
-                " WHERE indicator_id IN (SELECT id FROM temp.rpt_w_indicator)");
-}
-
-void write_projects(sql::db& db, const std::vector<project_row>& rows) {
-    auto p = db.prepare(
-        "INSERT INTO rpt_project(project_id, owner_gad, province, canton, parish, source, "
-        "modality, geopolitical, year, committed_basis, committed_usd_cents, disbursed_usd_cents, "
-        "beneficiaries, unconverted_currencies, no_amount, rescaled, no_territory) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
-    auto t = db.prepare(
-        "INSERT INTO rpt_project_territory(project_id, territory, province, canton, parish, "
-        "share, committed_usd_cents, disbursed_usd_cents, beneficiaries) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-    auto s = db.prepare(
-        "INSERT INTO rpt_project_sector(project_id, sector, category, share, "
-        "committed_usd_cents, disbursed_usd_cents, beneficiaries) VALUES (?1,?2,?3,?4,?5,?6,?7)");
-    auto g = db.prepare("INSERT INTO rpt_project_sdg(project_id, goal) VALUES (?1, ?2)");
-    auto c = db.prepare(
-        "INSERT INTO rpt_project_cooperant(project_id, organisation_id, name, cinr_source) "
-        "VALUES (?1, ?2, ?3, ?4)");
-    for (const auto& r : rows) {
-        p.bind(1, r.id).bind(2, r.owner);
-        if (r.place)
-            p.bind(3, province_of(*r.place))
-                .bind(4, canton_of(*r.place))
-                .bind(5, parish_of(*r.place));
-        p.bind(6, r.source).bind(7, r.modality).bind(8, r.geopolitical).bind(9, r.year);
-        p.bind(10, r.basis).bind(11, r.committed).bind(12, r.disbursed).bind(13, r.beneficiaries);
-        p.bind(14, r.unconverted).bind(15, int(r.no_amount)).bind(16, int(r.rescaled));
-        p.bind(17, int(r.no_territory));
-        p.exec();
-        p.reset();
-        for (const auto& x : r.territories) {
-            t.bind(1, r.id).bind(2, x.key).bind(3, province_of(x.key)).bind(4, canton_of(x.key));
-            t.bind(5, parish_of(x.key)).bind(6, x.share).bind(7, x.committed);
-            t.bind(8, x.disbursed).bind(9, x.beneficiaries);
-            t.exec();
-            t.reset();
-        }
-        for (const auto& x : r.sectors) {
-            s.bind(1, r.id).bind(2, x.key).bind(3, x.key.substr(0, 3)).bind(4, x.share);
-            s.bind(5, x.committed).bind(6, x.disbursed).bind(7, x.beneficiaries);
-            s.exec();
-            s.reset();
-        }
-        for (auto goal : r.sdgs) {
-            g.bind(1, r.id).bind(2, goal);
-            g.exec();
-            g.reset();
-        }
-        for (const auto& x : r.cooperants) {
-            c.bind(1, r.id).bind(2, x.id).bind(3, x.name).bind(4, x.source);
-            c.exec();
-            c.reset();
-        }
-    }
-}
-
-void write_indicators(sql::db& db, const std::vector<indicator_row>& rows) {
-    auto i = db.prepare(
-        "INSERT INTO rpt_indicator(indicator_id, project_id, indicator_code, unit, aggregation, "
-        "baseline_value, target_value, observations, value, sum_value, last_on) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    auto t = db.prepare(
-        "INSERT INTO rpt_indicator_territory(indicator_id, territory, province, canton, parish, "
-        "observations, value, sum_value) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
-    for (const auto& r : rows) {
-        i.bind(1, r.id).bind(2, r.project_id).bind(3, r.code).bind(4, r.unit);
-        i.bind(5, r.aggregation).bind(6, r.baseline).bind(7, r.target).bind(8, r.observations);
-        i.bind(9, r.value).bind(10, r.sum).bind(11, r.last_on);
-        i.exec();
-        i.reset();
-        for (const auto& x : r.territories) {
-            t.bind(1, r.id).bind(2, x.territory);
-            if (!x.territory.empty())
-                t.bind(3, province_of(x.territory))
-                    .bind(4, canton_of(x.territory))
-                    .bind(5, parish_of(x.territory));
-            t.bind(6, x.observations).bind(7, x.value).bind(8, x.sum);
-            t.exec();
-            t.reset();
-        }
-    }
+    each_report_row({c.projects, c.indicators, c.duplicates},
+                    [&](std::size_t t, const auto&... x) {
+                        int i = 0;
+                        (ins[t].bind(++i, x), ...);
+                        ins[t].exec();
+                        ins[t].reset();
+                        ++n.inserted;
+                    });
 }
 
 void write_rest(sql::db& db, const computed& c) {
-    auto d = db.prepare(
-        "INSERT INTO rpt_duplicate(project_id, owner_gad, dedup_key, counted_owner) "
-        "SELECT ?1, owner_gad, ?2, ?3 FROM project WHERE id = ?1");
-    for (const auto& [id, key, owner] : c.duplicates) {
-        d.bind(1, id).bind(2, key).bind(3, owner);
-        d.exec();
-        d.reset();
+    // The dedup keys the next incremental run decides from (central_v12).
+    if (c.full) {
+        db.exec("DELETE FROM rpt_dedup_key");
+    } else {
+        auto del = db.prepare("DELETE FROM rpt_dedup_key WHERE project_id = ?1");
+        for (const auto& id : c.dedup.rewritten) {
+            del.bind(1, id);
+            del.exec();
+            del.reset();
+        }
+    }
+    auto k = db.prepare(
+        "INSERT INTO rpt_dedup_key(project_id, dedup_key, owner_gad) VALUES (?1, ?2, ?3)");
+    for (const auto& r : c.dedup.keys) {
+        k.bind(1, r.project).bind(2, r.key).bind(3, r.owner);
+        k.exec();
+        k.reset();
     }
     db.exec("DELETE FROM rpt_fx_used");
     auto f =
@@ -340,10 +266,13 @@ result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_
         fill_scope(db, c);
         before = totals_of(db, true);
     }
-    delete_scope(db, c);
-    step(opts, "delete");
-    write_projects(db, c.projects);
-    write_indicators(db, c.indicators);
+    step(opts, "scope");
+    write_counts n;
+    if (c.full)
+        write_all(db, c, n);
+    else
+        for (std::size_t t = 0; t < report_table_count; ++t)
+            write_changed(db, report_table_specs()[t], c.tables[t], n);
     write_rest(db, c);
     step(opts, "write");
     auto sum = write_meta(db, now_ms, c.source_seq, before);
@@ -353,6 +282,10 @@ result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_
     sum.incremental = !c.full;
     sum.recomputed_projects = static_cast<std::int64_t>(c.projects.size());
     sum.recomputed_indicators = static_cast<std::int64_t>(c.indicators.size());
+    sum.rows_inserted = n.inserted;
+    sum.rows_updated = n.updated;
+    sum.rows_deleted = n.deleted;
+    sum.rows_unchanged = n.unchanged;
     return sum;
 }
 

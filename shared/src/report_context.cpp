@@ -1,11 +1,10 @@
-// What every consolidation run reads whole before it computes anything: exchange rates, where
-// each GAD is, and the head of every live project with the co-financing dedup rule.
+// What every consolidation run reads whole before it computes anything: exchange rates and
+// where each GAD is; the read snapshot and the temp tables of ids.
 #include "report_detail.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace minga::rpt {
@@ -98,55 +97,6 @@ std::optional<std::string> gad_places::place(const std::string& gad) const {
         if (shared) return first.substr(0, len);
     }
     return std::nullopt;
-}
-
-namespace {
-
-/// A registry reference as people type it: case, spaces and dashes vary ("sigeci 2024-0123",
-/// "SIGECI-2024-0123 "). Only letters and digits count, upper-cased.
-std::string normalise_reference(const std::string& r) {
-    std::string out;
-    for (unsigned char ch : r) {
-        if (std::isalnum(ch))
-            out += static_cast<char>(std::toupper(ch));
-        else if (ch >= 0x80)
-            out += static_cast<char>(ch);  // keep non-ASCII bytes as they are
-    }
-    return out;
-}
-
-}  // namespace
-
-dedup_result load_heads_and_dedup(sql::db& db) {
-    dedup_result out;
-    // Two scans and a hash join: much cheaper than a lookup of the agreement per project.
-    std::unordered_map<std::string, std::string> keys;  // live agreement -> normalised reference
-    auto a = db.prepare(
-        "SELECT id, reference FROM agreement WHERE deleted = 0 AND reference IS NOT NULL");
-    while (a.step()) {
-        auto k = normalise_reference(a.get_text(1));
-        if (!k.empty()) keys.emplace(a.get_text(0), std::move(k));
-    }
-    // No ORDER BY: a scan in table order, not a walk of the id index with a lookup per row.
-    auto s = db.prepare("SELECT id, owner_gad, agreement_id FROM project WHERE deleted = 0");
-    // key -> the lowest owner code among the live projects recorded under it
-    std::unordered_map<std::string, std::string> counted_owner;
-    while (s.step()) {
-        project_head h{s.get_text(0), s.get_text(1), s.get_opt_text(2), {}};
-        if (h.agreement_id)
-            if (auto k = keys.find(*h.agreement_id); k != keys.end()) h.key = k->second;
-        if (!h.key.empty()) {
-            auto [it, fresh] = counted_owner.emplace(h.key, h.owner);
-            if (!fresh && h.owner < it->second) it->second = h.owner;
-        }
-        out.heads.push_back(std::move(h));
-    }
-    for (const auto& h : out.heads) {
-        if (h.key.empty()) continue;
-        const auto& owner = counted_owner.at(h.key);
-        if (h.owner != owner) out.duplicate_of.emplace(h.id, owner);
-    }
-    return out;
 }
 
 void fill_temp(sql::db& db, const std::string& name, const id_set& ids) {

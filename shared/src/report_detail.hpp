@@ -65,20 +65,34 @@ struct gad_places {
 [[nodiscard]] std::optional<std::string> canton_of(const std::string& t);
 [[nodiscard]] std::optional<std::string> parish_of(const std::string& t);
 
-/// A live project as the dedup rule sees it.
-struct project_head {
-    std::string id, owner;
-    std::optional<std::string> agreement_id;
-    std::string key;  ///< normalised registry reference of its agreement ('' = none)
+/// A live project under a registry reference: a row of rpt_dedup_key.
+struct key_row {
+    std::string project, key, owner;  ///< key: the normalised reference of its live agreement
 };
 
-/// Every live project's head, and which of them is counted (the dedup rule).
-struct dedup_result {
-    std::vector<project_head> heads;  // in table order
-    /// project id -> the GAD whose record is counted instead (only for duplicates)
-    std::unordered_map<std::string, std::string> duplicate_of;
+/// A duplicate's own GAD, the key it shares, and the GAD whose record is counted instead.
+struct duplicate {
+    std::string owner, key, counted_owner;
 };
-[[nodiscard]] dedup_result load_heads_and_dedup(sql::db& db);
+
+/// Which live projects are counted (the dedup rule).
+struct dedup_result {
+    /// The rows of rpt_dedup_key to write: every live project with a key (full run), or those
+    /// of `rewritten` that have one (incremental run).
+    std::vector<key_row> keys;
+    /// Incremental run: the projects whose rpt_dedup_key rows are replaced by `keys`.
+    id_set rewritten;
+    /// Every live duplicate now: project id -> key and the GAD whose record is counted.
+    std::unordered_map<std::string, duplicate> duplicate_of;
+};
+/// The dedup from the head of every live project (a full run).
+[[nodiscard]] dedup_result dedup_all(sql::db& db);
+/// The dedup after the heads of `heads_changed` (owner, agreement, liveness, or their
+/// agreement's reference) may have changed since the last run: only the keys those projects
+/// had or have now are decided again, from rpt_dedup_key; the rest is the last run's
+/// rpt_duplicate. Adds to `recompute` every project whose decision changed.
+[[nodiscard]] dedup_result dedup_changed(sql::db& db, const id_set& heads_changed,
+                                         id_set& recompute);
 
 // ---- output rows -------------------------------------------------------------------------
 
@@ -136,8 +150,9 @@ void fill_temp(sql::db& db, const std::string& name, const id_set& ids);
 struct touched {
     id_set projects, indicators;
 };
+/// Also decides the dedup again where heads changed (`dedup`, see dedup_changed()).
 [[nodiscard]] touched find_touched(sql::db& db, std::int64_t since_seq, const fx_table& fx,
-                                   const dedup_result& dedup, const gad_places& places);
+                                   const gad_places& places, dedup_result& dedup);
 
 // Text helpers of report_format.cpp, shared by the other reports' formats.
 [[nodiscard]] std::string iso_text(std::int64_t ms);     ///< "2026-05-28T20:26:40Z"

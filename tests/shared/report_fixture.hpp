@@ -102,11 +102,13 @@ inline void bump(sql::db& db, const std::string& table, const std::string& id) {
     ins.exec();
 }
 
-/// Ids of `table` rows matching `where`, in id order.
+/// Ids (`column`) of `table` rows matching `where`, in id order.
 inline std::vector<std::string> ids_of(sql::db& db, const std::string& table,
-                                       const std::string& where = "1") {
+                                       const std::string& where = "1",
+                                       const std::string& column = "id") {
     std::vector<std::string> out;
-    auto s = db.prepare("SELECT id FROM " + table + " WHERE " + where + " ORDER BY id");
+    auto s = db.prepare("SELECT " + column + " FROM " + table + " WHERE " + where + " ORDER BY " +
+                        column);
     while (s.step()) out.push_back(s.get_text(0));
     return out;
 }

@@ -66,6 +66,22 @@ class changer {
         set("agreement", b,
             "reference = (SELECT lower(reference) FROM agreement WHERE id = '" + a + "')");
         set("agreement", pick(agreements), "source = 'multilateral'");
+        // Dedup groups (rpt_dedup_key): a project moved under another GAD's referenced
+        // agreement, a group losing its reference, an agreement deleted and one undeleted, a
+        // deleted project brought back, and a duplicate deleted (its group's decision changes).
+        set("project", pick(projects), "agreement_id = '" + pick(agreements) + "'");
+        set("agreement", pick(agreements), "reference = NULL");
+        set("agreement", pick(agreements), "deleted = 1");
+        auto gone_agreements = ids_of(db_, "agreement", "deleted = 1");
+        if (!gone_agreements.empty()) set("agreement", pick(gone_agreements), "deleted = 0");
+        auto gone = ids_of(db_, "project", "deleted = 1");
+        if (!gone.empty()) set("project", pick(gone), "deleted = 0");
+        auto dups = ids_of(db_, "rpt_duplicate", "1", "project_id");
+        if (!dups.empty()) set("project", pick(dups), "deleted = 1");
+        // The counted record of a group deleted: another GAD's record is counted instead.
+        auto counted = ids_of(db_, "rpt_dedup_key k", "k.project_id NOT IN (SELECT project_id FROM rpt_duplicate)"
+                              " AND k.dedup_key IN (SELECT dedup_key FROM rpt_duplicate)", "k.project_id");
+        if (!counted.empty()) set("project", pick(counted), "deleted = 1");
         set("project_location", pick(ids_of(db_, "project_location", "deleted = 0")), "share = 70");
         set("project_sector", pick(ids_of(db_, "project_sector", "deleted = 0")),
             "percentage = 25");
@@ -205,4 +221,83 @@ TEST_CASE("consolidation: a run that another run overtook writes nothing and say
     REQUIRE_FALSE(s.ok());
     CHECK(s.err().code == errc::busy);
     CHECK(g.db().scalar_int("SELECT as_of_ms FROM rpt_meta") == 1'780'000'500'000);
+}
+
+TEST_CASE("consolidation: an incremental run re-decides a co-financing group when its counted record goes") {
+    generated_world g(minga::testing::small_shape(120, 13));
+    g.run(true);
+    // A group with a duplicate: the counted record and the duplicate (another GAD's).
+    auto dup = ids_of(g.db(), "rpt_duplicate", "1", "project_id").front();
+    auto key = ids_of(g.db(), "rpt_duplicate", "project_id = '" + dup + "'", "dedup_key").front();
+    auto counted = ids_of(g.db(), "rpt_dedup_key",
+                          "dedup_key = '" + key + "' AND project_id NOT IN (SELECT project_id FROM rpt_duplicate)",
+                          "project_id");
+    REQUIRE_FALSE(counted.empty());
+    auto in_report = [&](const std::string& id) {
+        return g.db().scalar_int("SELECT count(*) FROM rpt_project WHERE project_id = '" + id + "'") == 1;
+    };
+    CHECK_FALSE(in_report(dup));
+    // Every counted record of the group deleted: the duplicate is counted now.
+    for (const auto& id : counted) {
+        g.db().exec("UPDATE project SET deleted = 1 WHERE id = '" + id + "'");
+        bump(g.db(), "project", id);
+    }
+    auto inc = g.run(true);
+    CHECK(inc.incremental);
+    CHECK(in_report(dup));
+    CHECK(g.db().scalar_int("SELECT count(*) FROM rpt_duplicate WHERE project_id = '" + dup + "'") == 0);
+    auto incremental = dump_rpt(g.db());
+    g.run(false);
+    CHECK(dump_rpt(g.db()) == incremental);
+    // Brought back: the duplicate leaves the report again.
+    for (const auto& id : counted) {
+        g.db().exec("UPDATE project SET deleted = 0 WHERE id = '" + id + "'");
+        bump(g.db(), "project", id);
+    }
+    g.run(true);
+    CHECK_FALSE(in_report(dup));
+    incremental = dump_rpt(g.db());
+    g.run(false);
+    CHECK(dump_rpt(g.db()) == incremental);
+}
+
+TEST_CASE("consolidation: an incremental run writes only the report rows that changed") {
+    generated_world g(minga::testing::small_shape(60, 17));
+    g.run(true);
+    // A project synced again without a change: recomputed, nothing written.
+    auto project = ids_of(g.db(), "rpt_project", "1", "project_id").front();
+    bump(g.db(), "project", project);
+    auto same = g.run(true);
+    CHECK(same.recomputed_projects == 1);
+    CHECK(same.rows_unchanged > 0);
+    CHECK(same.rows_updated == 0);
+    CHECK(same.rows_inserted == 0);
+    CHECK(same.rows_deleted == 0);
+    // Its beneficiaries changed: its row (and parts) updated; a location added and an SDG
+    // removed: a row inserted and one deleted; the result equals a full rebuild.
+    g.db().exec("UPDATE project SET beneficiaries = coalesce(beneficiaries, 0) + 3 WHERE id = '" +
+                project + "'");
+    bump(g.db(), "project", project);
+    auto sdg = ids_of(g.db(), "project_sdg", "deleted = 0 AND project_id = '" + project + "'");
+    REQUIRE_FALSE(sdg.empty());
+    g.db().exec("UPDATE project_sdg SET deleted = 1 WHERE id = '" + sdg.front() + "'");
+    bump(g.db(), "project_sdg", sdg.front());
+    // A parish where the project has no part yet.
+    auto parish = ids_of(g.db(), "territorial_unit",
+                         "length(code) = 6 AND code NOT IN (SELECT territory FROM "
+                         "rpt_project_territory WHERE project_id = '" +
+                             project + "')",
+                         "code")
+                      .front();
+    g.db().exec(
+        "INSERT INTO project_location(id, owner_gad, project_id, hlc, territory, share) SELECT "
+        "'loc-new', owner_gad, id, hlc, '" + parish + "', 50 FROM project WHERE id = '" + project + "'");
+    bump(g.db(), "project_location", "loc-new");
+    auto changed = g.run(true);
+    CHECK(changed.rows_updated > 0);
+    CHECK(changed.rows_inserted > 0);
+    CHECK(changed.rows_deleted > 0);
+    auto incremental = dump_rpt(g.db());
+    g.run(false);
+    CHECK(dump_rpt(g.db()) == incremental);
 }

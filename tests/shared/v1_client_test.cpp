@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,17 +71,28 @@ void downgrade_store_to_central_v2(const std::filesystem::path& dir) {
     REQUIRE(!steps.empty());
     sql::db db((dir / central::file_name).string(), sql::open_options{.create = false});
     const std::regex stmt_re(
-        R"(CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)|CREATE\s+TABLE\s+(\w+)|ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+))",
+        R"(CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)\s+ON\s+(\w+)|CREATE\s+TABLE\s+(\w+)|ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+))",
         std::regex::icase);
+    const std::regex drop_re(R"(DROP\s+TABLE\s+(\w+))", std::regex::icase);
     for (const auto& [version, file] : steps) {
         std::ifstream in(file);
         const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        // A table the migration recreates (DROP TABLE, then CREATE TABLE: e.g. central_v12 makes
+        // report tables WITHOUT ROWID) keeps its newer shape; the older migrations' undo goes on
+        // from it.
+        std::set<std::string> recreated;
+        for (std::sregex_iterator it(text.begin(), text.end(), drop_re), end; it != end; ++it)
+            recreated.insert((*it)[1].str());
         std::vector<std::string> undo;
         for (std::sregex_iterator it(text.begin(), text.end(), stmt_re), end; it != end; ++it) {
             const auto& m = *it;
-            if (m[1].matched) undo.push_back("DROP INDEX " + m[1].str());
-            else if (m[2].matched) undo.push_back("DROP TABLE " + m[2].str());
-            else undo.push_back("ALTER TABLE " + m[3].str() + " DROP COLUMN " + m[4].str());
+            if (m[1].matched) {
+                if (!recreated.count(m[2].str())) undo.push_back("DROP INDEX " + m[1].str());
+            } else if (m[3].matched) {
+                if (!recreated.count(m[3].str())) undo.push_back("DROP TABLE " + m[3].str());
+            } else {
+                undo.push_back("ALTER TABLE " + m[4].str() + " DROP COLUMN " + m[5].str());
+            }
         }
         for (auto u = undo.rbegin(); u != undo.rend(); ++u) db.exec(*u);
     }

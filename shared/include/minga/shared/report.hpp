@@ -52,6 +52,9 @@ struct consolidation_summary {
     bool incremental = false;                ///< only what changed was recomputed
     std::int64_t recomputed_projects = 0;    ///< project rows computed by this run
     std::int64_t recomputed_indicators = 0;  ///< indicator rows computed by this run
+    /// Report rows this run inserted, updated and deleted, and (incremental runs) rows it
+    /// computed equal to the stored ones and left untouched.
+    std::int64_t rows_inserted = 0, rows_updated = 0, rows_deleted = 0, rows_unchanged = 0;
 };
 
 /// How `consolidate()` runs.
@@ -61,9 +64,9 @@ struct consolidate_options {
     /// Called once the run has read its snapshot and before it takes the write lock (tests
     /// use it to write in between, as a syncing device would). May be empty.
     std::function<void()> after_snapshot;
-    /// Called as each step of the run ends, with its name ("heads", "touched", "projects",
-    /// "indicators", "read", "delete", "write", "meta", "commit"): the bench times the steps
-    /// with it. May be empty.
+    /// Called as each step of the run ends, with its name ("heads" in a full run or "touched"
+    /// in an incremental one, "projects", "indicators", "read", "scope", "write", "meta",
+    /// "commit"): the bench times the steps with it. May be empty.
     std::function<void(std::string_view)> on_step;
 };
 
@@ -78,7 +81,7 @@ struct consolidate_options {
 /// run (change_index seq > rpt_meta.source_seq, rate changes, dedup changes) and give exactly
 /// the tables a full run gives. Idempotent: two runs over the same data give identical tables
 /// (`rpt_meta.as_of_ms` aside, which is `now_ms`). `central_db` must be a central store
-/// (migrated to central_v4 at least); otherwise `errc::not_found`. When another run commits
+/// (migrated to central_v12 at least); otherwise `errc::not_found`. When another run commits
 /// between this one's snapshot and its write, this one writes nothing: `errc::busy`.
 [[nodiscard]] result<consolidation_summary> consolidate(sql::db& central_db, std::int64_t now_ms,
                                                         const consolidate_options& opts);
